@@ -1,0 +1,233 @@
+"""Read article files: optional YAML front matter, validation, sentences with character offsets.
+
+>>> a = parse_article("---\\ntitle: T\\npublished: 2025-08-19\\n---\\nThe U.S. agency spoke. Mexico said no.\\n")
+>>> a.published, [s.text for s in a.sentences]
+('2025-08-19', ['The U.S. agency spoke.', 'Mexico said no.'])
+>>> a.text[a.sentences[1].start:a.sentences[1].end]
+'Mexico said no.'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import yaml
+
+from .model import Article, Sentence, node_id
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+FRONT_MATTER_FIELDS = {"title": str, "url": str, "publisher": str, "published": str, "language": str}
+MAX_BYTES = 20_000_000
+
+
+class ArticleError(ValueError):
+    """An article file cannot be read; the message names the file and the problem."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+# --- sentence splitting -------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "st", "jr", "sr", "no", "lt", "col", "sgt",
+    "capt", "cmdr", "adm", "maj", "pres", "prof", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "vs", "etc", "approx", "dept", "ft",
+}
+# After "U.S." a sentence only ends when one of these opens the next one.
+_SENTENCE_OPENERS = {"he", "she", "it", "they", "we", "i", "the", "this", "that", "these", "those", "but",
+                     "and", "in", "on", "at", "a", "an", "there", "his", "her", "their", "its", "as"}
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9¿¡ÁÉÍÓÚÑ])")
+
+
+def _is_false_boundary(text: str, end: int, next_word: str) -> bool:
+    """Whether the punctuation ending at ``end`` closes an abbreviation, not a sentence."""
+    stop = end
+    while stop > 0 and text[stop - 1] in "\"”’')]":
+        stop -= 1
+    if text[stop - 1] != ".":
+        return False
+    m = re.search(r"(\S+)\.$", text[:stop])
+    if not m:
+        return False
+    token = m.group(1).lstrip("\"“‘([")
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):  # U.S, U.N, e.g
+        return next_word.lower() not in _SENTENCE_OPENERS
+    if re.fullmatch(r"[A-Z]", token):  # an initial: "Joaquín A. Guzmán"
+        return True
+    return token.lower() in _ABBREVIATIONS
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets into the whole body.
+
+    Lines are never joined: a title or a paragraph break always ends a sentence.
+
+    >>> [s.text for s in split_sentences("Gen. Cienfuegos left. He went to the U.S. Attorney's office.")]
+    ['Gen. Cienfuegos left.', "He went to the U.S. Attorney's office."]
+    """
+    out: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        base = line.start()
+        chunk = line.group()
+        start = 0
+        for m in _BOUNDARY.finditer(chunk):
+            following = chunk[m.end():].lstrip()
+            next_word = re.match(r"[\"“‘(\[]?(\w+)", following)
+            if _is_false_boundary(chunk, m.end(), next_word.group(1) if next_word else ""):
+                continue
+            _append(out, chunk, start, m.end(), base + offset)
+            start = m.end()
+        _append(out, chunk, start, len(chunk), base + offset)
+    return out
+
+
+def _append(out: list[Sentence], chunk: str, start: int, end: int, base: int) -> None:
+    piece = chunk[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    s = base + start + lead
+    out.append(Sentence(stripped, s, s + len(stripped)))
+
+
+# --- front matter and validation ------------------------------------------------------------------
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.S | re.I)
+
+
+def _parse_front_matter(raw: str, source: str) -> tuple[dict, str]:
+    m = _FRONT.match(raw)
+    if not m:
+        return {}, raw
+    try:
+        meta = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 2})" if where is not None else ""
+        raise ArticleError(source, f"malformed front matter{line}: {getattr(exc, 'problem', exc)}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ArticleError(source, "malformed front matter: expected 'key: value' lines")
+    return meta, raw[m.end():]
+
+
+def _clean_meta(meta: dict, source: str) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key, value in meta.items():
+        if key not in FRONT_MATTER_FIELDS or value is None:
+            continue
+        if key == "published":
+            out[key] = normalise_published(value, source)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            out[key] = str(value).strip()
+        else:
+            raise ArticleError(source, f"front matter field {key!r} must be text, got {type(value).__name__}")
+    return out
+
+
+def normalise_published(value: object, source: str = "published") -> str:
+    """Accept a date, or text of the form YYYY, YYYY-MM or YYYY-MM-DD; return ISO text.
+
+    >>> normalise_published(dt.date(2025, 8, 19)), normalise_published("2025-08")
+    ('2025-08-19', '2025-08')
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        try:
+            if len(text) == 10:
+                dt.date.fromisoformat(text)
+            elif len(text) == 7 and not 1 <= int(text[5:]) <= 12:
+                raise ValueError
+        except ValueError:
+            raise ArticleError(source, f"published date {text!r} does not exist") from None
+        return text
+    raise ArticleError(source, f"published must be a date like 2025-08-19, got {text[:40]!r}")
+
+
+def article_id(meta: dict[str, str | None], body: str) -> str:
+    """Content-derived id: the URL when there is one, else title and date, else the text itself."""
+    if meta.get("url"):
+        return node_id("Article", str(meta["url"]))
+    if meta.get("title"):
+        return node_id("Article", f"{meta['title']} {meta.get('published') or ''}")
+    return "article:" + hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_article(raw: str, source: str = "<text>", published: str | None = None) -> Article:
+    """Parse an article's text (front matter optional). ``published`` overrides the front matter."""
+    if "\x00" in raw:
+        raise ArticleError(source, "binary file (NUL bytes), not an article")
+    raw = raw.lstrip("\ufeff")
+    meta, body = _parse_front_matter(raw, source)
+    clean = _clean_meta(meta, source)
+    if published:
+        clean["published"] = normalise_published(published, source)
+    if "<" in body and _TAG.search(body):
+        # HTML pasted as an article: keep the words, drop the markup, keep offsets meaningful.
+        body = html.unescape(_TAG.sub(" ", body))
+    body = re.sub(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", body).replace("\r\n", "\n").replace("\r", "\n")
+    if not body.strip():
+        raise ArticleError(source, "empty article: no text after the front matter")
+    if not clean.get("title"):
+        first = body.strip().split("\n", 1)[0].strip()
+        clean["title"] = first[:120] if len(first) <= 200 else Path(source).stem
+    art = Article(id=article_id(clean, body), text=body, title=clean.get("title") or "",
+                  url=clean.get("url") or "", publisher=clean.get("publisher") or "",
+                  published=clean.get("published"), language=(clean.get("language") or "en").lower(),
+                  path=source)
+    art.sentences = split_sentences(body)
+    return art
+
+
+def read_article(path: str | Path, published: str | None = None) -> Article:
+    """Read one article file; raise :class:`ArticleError` naming the file and the problem."""
+    p = Path(path)
+    source = str(p)
+    if not p.exists():
+        raise ArticleError(source, "no such file or folder")
+    if not p.is_file():
+        raise ArticleError(source, "not a file")
+    size = p.stat().st_size
+    if size == 0:
+        raise ArticleError(source, "empty file")
+    if size > MAX_BYTES:
+        raise ArticleError(source, f"file too large ({size} bytes; the limit is {MAX_BYTES})")
+    data = p.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ArticleError(source, "binary file (NUL bytes), not an article")
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(source, f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+    return parse_article(raw, source, published)
+
+
+def find_article_files(paths: Iterable[str | Path]) -> Iterator[Path | ArticleError]:
+    """Expand files and folders into article files; yield an :class:`ArticleError` for a bad path."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES
+                           and not f.name.endswith(".curation.yaml"))
+            if not files:
+                yield ArticleError(str(p), "folder holds no .txt or .md article")
+            yield from files
+        elif p.exists():
+            yield p
+        else:
+            yield ArticleError(str(p), "no such file or folder")

@@ -1,0 +1,285 @@
+"""Extraction: pure functions from an article's text to an :class:`~graph_loader.model.Extraction`.
+
+The spaCy pipeline (statistical NER plus the gazetteer's EntityRuler) parses each sentence; rules
+in the sibling modules read mentions, events, relations and claims from the parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from ..model import Article, Claim, Entity, Event, Evidence, Extraction, Participant, Relation, normalise_name
+from ..ontology import load_ontology
+from ..settings import load_settings
+from .claims import find_claims
+from .context import ArticleState, build_view, remember
+from .dates import find_date
+from .events import find_events
+from .gazetteer import Gazetteer, load_gazetteer
+from .mentions import Mention, find_mentions, surname_mentions
+from .relations import administration_mentions, part_of_relations, title_relations, verb_relations
+from .resolve import Resolver
+
+__all__ = ["extract_article", "extract_articles", "load_nlp"]
+
+_BOILERPLATE = re.compile(r"\b(sign up|newsletter|subscribe|follow us|all rights reserved|click here)\b", re.I)
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str | None = None) -> Language:
+    """The spaCy pipeline with the gazetteer's EntityRuler placed before the statistical NER."""
+    name = model or load_settings().spacy_model
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise RuntimeError(f"spaCy model {name!r} is not installed (PORTERO_SPACY_MODEL): {exc}") from None
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(load_gazetteer().ruler_patterns())
+    return nlp
+
+
+def extract_article(article: Article, nlp: Language | None = None) -> Extraction:
+    """Read one article.
+
+    >>> from graph_loader.articles import parse_article
+    >>> ex = extract_article(parse_article("Mexican President Claudia Sheinbaum spoke with the DEA."))
+    >>> sorted(e.name for e in ex.entities)
+    ['Claudia Sheinbaum', 'Drug Enforcement Administration', 'Mexico']
+    """
+    return next(extract_articles([article], nlp))
+
+
+def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
+                     n_process: int = 1, batch_size: int = 256) -> Iterator[Extraction]:
+    """Read many articles, parsing their sentences in batches (and processes) with ``nlp.pipe``."""
+    nlp = nlp or load_nlp()
+    arts = list(articles)
+    texts = ((s.text, (i, j)) for i, a in enumerate(arts) for j, s in enumerate(a.sentences))
+    docs: dict[int, list] = {}
+    expected = {i: len(a.sentences) for i, a in enumerate(arts)}
+    done = 0
+    for doc, (i, _j) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        docs.setdefault(i, []).append(doc)
+        while done < len(arts) and len(docs.get(done, [])) == expected[done]:
+            yield _extract(arts[done], docs.pop(done, []))
+            done += 1
+    while done < len(arts):
+        yield _extract(arts[done], docs.pop(done, []))
+        done += 1
+
+
+class _Builder:
+    """Accumulates one article's extraction while the rules walk its sentences."""
+
+    def __init__(self, article: Article, gaz: Gazetteer) -> None:
+        self.article = article
+        self.gaz = gaz
+        self.resolver = Resolver(gaz, article.id)
+        self.evidence: Evidence | None = None
+        self.relations: dict[tuple[str, str, str], Relation] = {}
+        self.rel_keys: list[tuple[str, str, str, dict, Evidence]] = []
+        self.events: list[Event] = []
+        self.claims: list[Claim] = []
+        self.onto = load_ontology()
+
+    @property
+    def entities(self) -> dict[str, Entity]:
+        return self.resolver.entities
+
+    def ensure(self, name: str, typ: str) -> str:
+        """The key of an entity the structure implies, adding it when the article had not named it."""
+        key = f"{typ}:{normalise_name(name)}"
+        if key not in self.entities:
+            ent = Entity(name, typ)
+            entry = self.gaz.entries.get(name)
+            if entry and entry.country and typ != "Country":
+                ent.props["country"] = entry.country
+            self.entities[key] = ent
+        ev = self.evidence
+        ent = self.entities[key]
+        if ev and len(ent.evidence) < 5 and all(e.start != ev.start for e in ent.evidence):
+            ent.evidence.append(ev)
+        return key
+
+    def relate(self, source: str, rtype: str, target: str, props: dict, evidence: Evidence) -> None:
+        if source == target or source not in self.entities or target not in self.entities:
+            return
+        s_type, t_type = self.entities[source].type, self.entities[target].type
+        if not self.onto.allows(s_type, rtype, t_type):
+            return
+        k = (source, rtype, target)
+        if k not in self.relations:
+            self.relations[k] = Relation(self.entities[source].name, rtype, self.entities[target].name,
+                                         evidence, {p: v for p, v in props.items() if v})
+
+
+def _extract(article: Article, docs: list) -> Extraction:
+    gaz = load_gazetteer()
+    b = _Builder(article, gaz)
+    sents = article.sentences
+    keep = [i for i, s in enumerate(sents) if not _BOILERPLATE.search(s.text)]
+    # Pass 1: mentions, resolved into one entity per actor across the article.
+    all_mentions: list[Mention] = []
+    per_sentence: dict[int, list[Mention]] = {}
+    for i in keep:
+        ms = find_mentions(docs[i], i, gaz)
+        b.resolver.resolve_sentence(ms, [t.text for t in docs[i]])
+        b.resolver.bind_acronyms(ms, docs[i].text)
+        per_sentence[i] = ms
+        all_mentions.extend(ms)
+    # Surnames the model missed ("Cole affirmed"), once the article's full names are known.
+    full_names = {m.canonical for m in all_mentions if m.type == "Person" and m.canonical
+                  and len(m.canonical.split()) >= 2}
+    surnames = {" ".join(n.split()[-k:]).lower(): n for n in full_names for k in (1, 2)
+                if len(n.split()) > k}
+    for i in keep:
+        extra = surname_mentions(docs[i], i, per_sentence[i], surnames)
+        per_sentence[i].extend(extra)
+        all_mentions.extend(extra)
+    b.resolver.finish(all_mentions, [(s.text, s.start, s.end) for s in sents])
+    # Pass 2: structure, events and claims, sentence by sentence.
+    state = ArticleState()
+    _heads_of_state(b, state)
+    for i in keep:
+        s = sents[i]
+        b.evidence = Evidence(article.id, s.text, s.start, s.end)
+        view = build_view(i, docs[i], per_sentence[i], b.evidence, state)
+        types = {k: e.type for k, e in b.entities.items()}
+        view.date = find_date(s.text, article.published, state.last_date)
+        for src, rtype, tgt, props in title_relations(view, types, gaz, b.ensure):
+            b.relate(src, rtype, tgt, props, b.evidence)
+            if rtype == "LEADS":  # who leads a body speaks for it in claims
+                state.sides.setdefault(src, tgt)
+                if "president" in props.get("title", "").lower():
+                    state.president = src
+        types = {k: e.type for k, e in b.entities.items()}
+        for src, rtype, tgt, props in part_of_relations(view, types, gaz, b.ensure):
+            b.relate(src, rtype, tgt, props, b.evidence)
+        _administrations(b, view, article.published)
+        types = {k: e.type for k, e in b.entities.items()}
+        for src, rtype, tgt, props in verb_relations(view, types, state.last.get("Initiative")):
+            b.relate(src, rtype, tgt, props, b.evidence)
+        _events(b, view, types, state)
+        names = {k: e.name for k, e in b.entities.items()}
+        _statement_owner(view, state)
+        countries = {k: e.props["country"] and f"Country:{normalise_name(e.props['country'])}"
+                     for k, e in b.entities.items() if e.props.get("country")}
+        for c in find_claims(view, state, gaz, names, b.ensure, countries):
+            b.claims.append(Claim(b.entities[c.claimant].name, c.stance, c.claim, b.evidence))
+        remember(view, state, types)
+    _implied_part_of(b)
+    return _finish(b)
+
+
+def _heads_of_state(b: _Builder, state: ArticleState) -> None:
+    """A head of state in office when the article appeared leads their country (general knowledge)."""
+    published = b.article.published
+    for key, ent in list(b.entities.items()):
+        entry = b.gaz.entries.get(ent.name)
+        if ent.type != "Person" or entry is None or not entry.terms or not entry.country:
+            continue
+        country_key = f"Country:{normalise_name(entry.country)}"
+        state.sides[key] = country_key
+        term = next((t for t in entry.terms if published and t.start <= published
+                     and (t.end is None or published < t.end)), None)
+        if term is None or not ent.evidence:
+            continue
+        b.evidence = ent.evidence[0]
+        b.ensure(entry.country, "Country")
+        b.relate(key, "LEADS", country_key, {"title": "President", "start": term.start[:4]}, ent.evidence[0])
+        state.president = state.president or key
+
+
+def _administrations(b: _Builder, view, published: str | None) -> None:
+    for leader_key, admin, surface in administration_mentions(view, b.gaz, published):
+        key = b.ensure(admin.name, "Administration")
+        ent = b.entities[key]
+        ent.props.update({k: v for k, v in admin.entity().props.items() if v})
+        if surface and normalise_name(surface) != normalise_name(ent.name) and surface not in ent.aliases:
+            ent.aliases.append(surface)
+        leader = leader_key or next((k for k, e in b.entities.items() if e.name == admin.leader), "")
+        if leader:
+            b.relate(leader, "HEADED", key, {}, b.evidence)
+
+
+def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> None:
+    for fe in find_events(view, types):
+        parts = [Participant(b.entities[k].name, role) for k, role in fe.participants if k in b.entities]
+        if not parts:
+            continue
+        ev = Event(fe.type, b.evidence, parts, view.date, fe.trigger.text)
+        ev.during = _during(b, ev, fe.participants)
+        b.events.append(ev)
+        agents = [k for k, r in fe.participants if r == "agent"]
+        if fe.type == "Announcement" and agents:
+            state.statement_owner = agents[0]
+            for k, r in fe.participants:
+                if r == "subject" and types.get(k) == "Initiative":
+                    b.relate(agents[0], "LEADS", k, {}, b.evidence)
+
+
+def _during(b: _Builder, ev: Event, participants: list[tuple[str, str]]) -> list[Entity]:
+    """The administrations in power at the event's date, in the participants' countries."""
+    if not ev.date:
+        return []
+    countries = set()
+    for k, _ in participants:
+        e = b.entities.get(k)
+        if e is None:
+            continue
+        if e.type == "Country":
+            countries.add(e.name)
+        elif e.props.get("country"):
+            countries.add(e.props["country"])
+    out = []
+    for c in sorted(countries or {"Mexico", "United States"}):
+        admin = b.gaz.administration_at(c, ev.date)
+        if admin is not None:
+            out.append(admin.entity())
+    return out
+
+
+def _statement_owner(view, state: ArticleState) -> None:
+    """'the DEA's statement', 'X said in a statement', 'X issued a statement'."""
+    for t in view.doc:
+        if t.lower_ != "statement":
+            continue
+        for c in t.children:
+            if c.dep_ == "poss" and view.key_at(c):
+                state.statement_owner = view.key_at(c)
+        if t.dep_ == "dobj" and t.head.lemma_ in ("issue", "release", "publish"):
+            keys = [view.key_at(c) for c in t.head.children if c.dep_ == "nsubj" and view.key_at(c)]
+            if keys:
+                state.statement_owner = keys[0]
+
+
+def _implied_part_of(b: _Builder) -> None:
+    """A body someone leads or serves in the article is placed in its country."""
+    for (src, rtype, tgt), rel in list(b.relations.items()):
+        if rtype not in ("LEADS", "MEMBER_OF"):
+            continue
+        body = b.entities.get(tgt)
+        if body is None or body.type != "Agency" or not body.props.get("country"):
+            continue
+        b.evidence = rel.evidence
+        country = b.ensure(body.props["country"], "Country")
+        b.relate(tgt, "PART_OF", country, {}, rel.evidence)
+
+
+def _finish(b: _Builder) -> Extraction:
+    ex = Extraction(b.article, list(b.entities.values()), b.events, list(b.relations.values()), b.claims)
+    if not ex.entities:
+        ex.notes.append(f"{b.article.path or b.article.id}: no actors found")
+    if b.article.language not in ("en", "eng", "english"):
+        ex.notes.append(f"{b.article.path or b.article.id}: language {b.article.language!r} is not English; "
+                        "the English pipeline may miss actors")
+    contested = {c.claim for c in b.claims if c.stance == "asserts"} & {
+        c.claim for c in b.claims if c.stance == "denies"}
+    if contested:
+        ex.notes.append(f"contested: {'; '.join(sorted(contested))}")
+    return ex

@@ -1,0 +1,121 @@
+"""Claims: reported speech with its claimant and stance.
+
+What an actor says about cooperation with another is reduced to one proposition per pair of parties
+("Cooperation between Drug Enforcement Administration and Mexico"), so that one side asserting it
+and the other denying it meet on the same Claim node: a contested claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from .context import ArticleState, SentenceView
+from .gazetteer import Gazetteer
+
+REPORTING_VERBS = {"say", "affirm", "emphasize", "emphasise", "add", "explain", "claim", "assert", "state",
+                   "tell", "insist", "stress", "declare", "note", "warn", "complain", "argue", "acknowledge",
+                   "admit", "deny", "reject", "refute", "maintain", "read", "announce", "write",
+                   "confirm", "report", "allege", "contend", "reiterate", "underline", "point"}
+DENIAL_VERBS = {"deny", "reject", "refute", "dismiss"}
+COOPERATION_WORDS = {"agreement", "collaboration", "cooperation", "partner", "partners", "partnership",
+                     "coordination", "accord", "pact", "jointly", "collaborate", "cooperate", "counterparts"}
+NEGATIONS = {"no", "not", "n't", "n’t", "never", "none", "without", "nothing", "neither", "nor"}
+
+
+@dataclass
+class FoundClaim:
+    claimant: str
+    stance: str
+    claim: str
+
+
+def _speaker(view: SentenceView, verb: Token, state: ArticleState) -> str | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "agent"):
+            keys = [view.key_at(c)] if view.key_at(c) else view.keys_in(c)
+            if keys:
+                return keys[0]
+            if c.lower_ in ("statement", "announcement", "release"):
+                return state.statement_owner
+    return None
+
+
+def _statement_cue(view: SentenceView, state: ArticleState) -> str | None:
+    """'In a statement, ...', 'According to the statement, ...'."""
+    for t in view.doc:
+        if t.lower_ == "statement" and t.head.lower_ in ("in", "to") and t.dep_ == "pobj":
+            return state.statement_owner
+    return None
+
+
+def _side(key: str, state: ArticleState) -> str:
+    """A head of state speaks for their country."""
+    return state.sides.get(key, key)
+
+
+def _country(key: str, state: ArticleState, countries: dict[str, str]) -> str:
+    return countries.get(_side(key, state), _side(key, state))
+
+
+def _counterparty(view: SentenceView, clause: list[Token], claimant: str, state: ArticleState,
+                  gaz: Gazetteer, ensure, countries: dict[str, str]) -> str | None:
+    side = _side(claimant, state)
+    home = _country(claimant, state, countries)
+    named_same_side = False
+    for t in clause:
+        if t.lower_ in ("with", "includes", "including", "between", "from") or t.lemma_ == "include":
+            for k in view.keys_in(t):
+                if _country(k, state, countries) != home:
+                    return _side(k, state)
+                named_same_side = True
+        if t.lower_ in ("partners", "partner", "counterparts"):
+            for left in t.lefts:
+                country = gaz.adjective_country(left.text)
+                if country:
+                    return ensure(country, "Country")
+    # Only an unnamed party ("no agreement") falls back on the one the article last paired them with.
+    return None if named_same_side else state.counterparty.get(side)
+
+
+def _hypothetical(tok: Token) -> bool:
+    """'to ask him if any agreement had been signed': a question, not a claim."""
+    return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for a in [tok, *tok.ancestors][:3]
+               for c in a.children)
+
+
+def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: dict[str, str],
+                ensure, countries: dict[str, str]) -> list[FoundClaim]:
+    """Claims about cooperation in one sentence, one per reporting verb (or statement cue)."""
+    out: list[FoundClaim] = []
+    clauses: list[tuple[str, list[Token], bool]] = []
+    for tok in view.doc:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_VERBS:
+            speaker = _speaker(view, tok, state)
+            if speaker:
+                clause = [t for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "conj", "cc")
+                          for t in c.subtree]
+                # Quoted speech often sits beside the verb rather than under it.
+                if not any(t.lower_ in COOPERATION_WORDS for t in clause):
+                    clause = [t for t in view.doc if t.i not in {x.i for x in tok.children
+                                                                  if x.dep_ == "nsubj" for x in x.subtree}]
+                clauses.append((speaker, clause, tok.lemma_.lower() in DENIAL_VERBS))
+    if not clauses:
+        owner = _statement_cue(view, state)
+        if owner:
+            clauses.append((owner, list(view.doc), False))
+    for speaker, clause, denial_verb in clauses:
+        topic = [t for t in clause if t.lower_ in COOPERATION_WORDS and not _hypothetical(t)]
+        if not topic:
+            continue
+        other = _counterparty(view, clause, speaker, state, gaz, ensure, countries)
+        side = _side(speaker, state)
+        if not other or other == side:
+            continue
+        state.counterparty[side] = other
+        state.counterparty[other] = side
+        negated = denial_verb or any(t.lower_ in NEGATIONS for t in clause)
+        a, b = sorted((names.get(side, side), names.get(other, other)))
+        out.append(FoundClaim(speaker, "denies" if negated else "asserts", f"Cooperation between {a} and {b}"))
+    return out

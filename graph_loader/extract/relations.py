@@ -1,0 +1,225 @@
+"""Relations read from sentence structure: titles and appositions, administrations, verbs of
+coordination, participation and cooperation.
+
+Each function takes a :class:`SentenceView` and returns ``(source key, type, target key, props)``
+tuples; ``ensure`` adds an entity the structure implies (the country in "Mexican President X").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from spacy.tokens import Token
+
+from .context import SentenceView
+from .dates import year_range
+from .gazetteer import AdminInfo, Gazetteer
+
+Found = tuple[str, str, str, dict]
+Ensure = Callable[[str, str], str]  # (name, type) -> key
+
+LEADER_WORDS = {"president", "director", "administrator", "secretary", "minister", "chief", "head",
+                "commander", "leader", "founder", "boss", "governor", "mayor", "chair", "chairman",
+                "chairwoman", "attorney", "prosecutor-general", "czar", "kingpin", "capo"}
+MEMBER_WORDS = {"agent", "officer", "official", "spokesperson", "spokesman", "spokeswoman", "investigator",
+                "prosecutor", "analyst", "member", "operative", "lieutenant", "deputy", "ambassador",
+                "adviser", "advisor", "soldier", "marine", "employee", "lawyer", "sicario", "hitman",
+                "trafficker", "co-founder", "cofounder", "associate", "pilot"}
+TITLE_FILLER = {"the", "of", "former", "then", "general", "special", "plenipotentiary", "acting", "top",
+                "senior", "new", "first", "current", "country", "'s", "’s", "a", "an", "and", "public",
+                "security", "defense", "national", "foreign", "interior", "drug", "anti", "-", "federal",
+                "civilian", "protection", "field", "supervisory", "assistant", "regional", "attorney",
+                "u.s.", "us"}
+REPORT_CUES = {"report", "reports", "reportedly", "according", "allegedly", "claim", "claims", "sources",
+               "reported", "say", "said"}
+COOPERATION_VERBS = {"work", "cooperate", "collaborate", "partner", "team"}
+RELATION_NOUNS = {"relation", "relationship", "tie", "contact", "communication", "cooperation"}
+ACTOR_TYPES = ("Person", "Agency", "Country", "Organization")
+
+
+def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
+    """('LEADS' | 'MEMBER_OF' | None, title text) for a run of title tokens."""
+    kind = None
+    for t in tokens:
+        w = t.lower_
+        if w in LEADER_WORDS and kind is None:
+            kind = "LEADS"
+        elif w in MEMBER_WORDS and kind is None:
+            kind = "MEMBER_OF"
+    words = [t.text for t in tokens if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
+    return kind, " ".join(words)
+
+
+def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """'Mexican President X', 'DEA agent X', 'Secretary of Security X', 'X, the DEA administrator'."""
+    out: list[Found] = []
+    doc = view.doc
+    for m in view.mentions:
+        if m.type != "Person" or not m.key:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        # A title phrase from the gazetteer right before the name: it names the body led.
+        for other in view.mentions:
+            if other.kind == "title" and other.key and 0 <= m.start - other.end <= 1:
+                out.append((m.key, "LEADS", other.key, {"title": other.text}))
+        # Title words left of the name, back to the body or country they belong to.
+        titles: list[Token] = []
+        i = span.start - 1
+        while i >= 0 and len(titles) < 6:
+            t = doc[i]
+            owner = _owner(view, t, gaz, ensure)
+            if owner and titles:
+                kind, title = _title_words(titles)
+                if kind:
+                    out.append((m.key, kind, owner, {"title": title}))
+                break
+            if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER:
+                titles.insert(0, t)
+                i -= 1
+                continue
+            break
+        # Apposition or relative clause right of the name: ", the DEA administrator", ", who was
+        # appointed DEA director", " as secretary of Security".
+        j = span.end
+        window: list[Token] = []
+        while j < len(doc) and len(window) < 12 and doc[j].text not in (".", ";", "—", "(") and not (
+                window and doc[j].text == ","):
+            window.append(doc[j])
+            j += 1
+        if not window or window[0].text not in (",", "as") and window[0].lower_ != "who":
+            continue
+        words = [t for t in window if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
+        if not words:
+            continue
+        first_title = words[0]
+        if any(t.lower_ in ("by", "with", "to") for t in window[:window.index(first_title)]):
+            continue
+        kind, title = _title_words([first_title])
+        owner = None
+        for t in window:
+            owner = owner or _owner(view, t, gaz, ensure)
+        if kind and owner and owner != m.key:
+            out.append((m.key, kind, owner, {"title": first_title.text}))
+    return out
+
+
+def _owner(view: SentenceView, tok: Token, gaz: Gazetteer, ensure: Ensure) -> str | None:
+    """The body or country a token stands for: a mention, or an adjective like 'Mexican'."""
+    key = view.key_at(tok)
+    if key and not key.startswith("Person:"):
+        return key
+    if key:
+        return None
+    country = gaz.adjective_country(tok.text)
+    if country and tok.ent_type_ in ("NORP", "GPE", ""):
+        return ensure(country, "Country")
+    return None
+
+
+def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """'the U.S. Drug Enforcement Administration', 'Mexico's National Guard', 'Mexican army'."""
+    out: list[Found] = []
+    doc = view.doc
+    for m in view.mentions:
+        if m.type != "Agency" or not m.key:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.start == 0:
+            continue
+        prev = doc[span.start - 1]
+        if prev.text in ("'s", "’s") and span.start >= 2:
+            prev = doc[span.start - 2]
+        owner = _owner(view, prev, gaz, ensure)
+        if owner and types.get(owner) == "Country":
+            out.append((m.key, "PART_OF", owner, {}))
+        elif m.text.split()[0] in ("U.S.", "US", "Mexican", "Mexico's", "Mexico’s"):
+            country = gaz.adjective_country(m.text.split()[0].replace("’s", "").replace("'s", "")) or (
+                "Mexico" if m.text.startswith("Mexico") else None)
+            if country:
+                out.append((m.key, "PART_OF", ensure(country, "Country"), {}))
+    return out
+
+
+def administration_mentions(view: SentenceView, gaz: Gazetteer, published: str | None
+                            ) -> list[tuple[str, AdminInfo, str]]:
+    """Administrations a sentence names: (leader key or '', administration, surface text)."""
+    out: list[tuple[str, AdminInfo, str]] = []
+    text = view.doc.text
+    for m in view.mentions:
+        if m.type != "Person" or not m.key:
+            continue
+        after = text[m.end:m.end + 40]
+        years = year_range(after)
+        noun = re.match(r"\s*(?:['’]s\s+)?(administration|government|presidency|six-year term|term)\b", after)
+        if not years and not noun:
+            continue
+        leader = m.canonical or m.text
+        terms = gaz.administrations_of(leader)
+        admin = None
+        if years:
+            admin = next((a for a in terms if a.start[:4] == years[0]), None)
+        if admin is None and terms:
+            covering = [a for a in terms if published and a.start <= published]
+            admin = covering[-1] if covering else terms[-1]
+        if admin is None and years:
+            surname = leader.split()[-1]
+            admin = AdminInfo(f"{surname} administration", leader, "", years[0], years[1], None)
+        if admin is None:
+            continue
+        surface = text[m.start:m.end] + (after[:after.index(")") + 1] if years else
+                                          after[:noun.end()] if noun else "")
+        out.append((m.key, admin, surface.strip()))
+    party = re.search(r"\b(?:the|this)\s+(Republican|Democratic|U\.S\.|US|American|Trump|Biden)\s+administration\b",
+                      text)
+    if party and published:
+        admin = gaz.administration_at("United States", published)
+        if admin is not None:
+            out.append(("", admin, party.group().split(None, 1)[1]))
+    return out
+
+
+def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: str | None) -> list[Found]:
+    """COORDINATES, PARTICIPATES_IN and WORKS_WITH from their verbs."""
+    out: list[Found] = []
+    reported = any(t.lower_ in REPORT_CUES for t in view.doc)
+    for tok in view.doc:
+        lemma = tok.lemma_.lower()
+        subjects = [k for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for k in view.keys_in(c)]
+        withs = [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for k in view.keys_in(c)]
+        if lemma == "coordinate" and tok.pos_ == "VERB":
+            passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+            for s in subjects:
+                for w in withs:
+                    out.append((w, "COORDINATES", s, {}) if passive else (s, "COORDINATES", w, {}))
+        elif (lemma in ("involve", "participate", "join") or (lemma == "take" and any(
+                c.lower_ == "part" for c in tok.children))) and tok.pos_ in ("VERB", "ADJ", "AUX"):
+            targets = [k for c in tok.children if c.dep_ in ("prep", "dobj")
+                       for k in view.keys_in(c) if types.get(k) == "Initiative"]
+            target = targets[0] if targets else last_initiative
+            if lemma == "involve" and any(c.dep_ == "prep" for c in tok.children) and not targets:
+                continue  # "involved in the murder": an event, not a programme
+            for s in subjects:
+                if target and types.get(s) in ACTOR_TYPES:
+                    out.append((s, "PARTICIPATES_IN", target,
+                                {"status": "reported" if reported else "confirmed"}))
+        elif tok.pos_ == "VERB" and (lemma in COOPERATION_VERBS or any(
+                c.dep_ == "dobj" and c.lemma_.lower() in RELATION_NOUNS for c in tok.children)):
+            if _in_reported_speech(tok) or any(c.dep_ == "neg" for c in tok.children):
+                continue  # what someone says about cooperation is a claim, not a fact
+            objs = withs or [k for c in tok.children if c.dep_ == "dobj"
+                             for g in c.children if g.dep_ == "prep" and g.lower_ == "with"
+                             for k in view.keys_in(g)]
+            for s in subjects:
+                for w in objs:
+                    if s != w and types.get(s) in ACTOR_TYPES and types.get(w) in ACTOR_TYPES:
+                        out.append((s, "WORKS_WITH", w, {}))
+    return out
+
+
+def _in_reported_speech(tok: Token) -> bool:
+    from .claims import REPORTING_VERBS
+
+    return any(a.lemma_.lower() in REPORTING_VERBS for a in tok.ancestors)

@@ -1,0 +1,156 @@
+"""Resolve an article's mentions into one entity per actor.
+
+Surnames join full names ("García Harfuch" -> "Omar García Harfuch"), acronyms join the expansion
+they follow ("Immigration and Customs Enforcement (ICE)"), titles and common nouns ("the attorney
+general", "navy") join the body of the country in context, and accents and case are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Entity, Evidence, normalise_name
+from .gazetteer import Gazetteer, GazEntry
+from .mentions import Mention
+
+_PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
+
+
+def _name_tokens(name: str) -> list[str]:
+    return normalise_name(name).split()
+
+
+def is_acronym_of(acronym: str, name: str) -> bool:
+    """Whether ``acronym`` spells the initials of ``name``'s significant words.
+
+    >>> is_acronym_of("ICE", "Immigration and Customs Enforcement"), is_acronym_of("FGR", "Fiscalía General")
+    (True, False)
+    """
+    words = [w for w in re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñ]+", name) if w.lower() not in
+             {"and", "of", "the", "for", "de", "la", "del", "y", "on"}]
+    return len(acronym) >= 2 and "".join(w[0] for w in words).upper() == acronym.upper().replace(".", "")
+
+
+class Resolver:
+    """Collects an article's mentions and turns them into entities."""
+
+    def __init__(self, gaz: Gazetteer, article_id: str) -> None:
+        self.gaz = gaz
+        self.article_id = article_id
+        self.entities: dict[str, Entity] = {}
+        self.country_votes: Counter[str] = Counter()
+        self._aliases: dict[str, str] = {}  # acronym -> the expansion it followed
+
+    # --- country context -------------------------------------------------------------------------
+    def sentence_countries(self, mentions: list[Mention], words: list[str]) -> list[str]:
+        """Countries the sentence points at: its known actors and adjectives like 'Mexican'."""
+        out = []
+        for m in mentions:
+            for e in m.entries[:1]:
+                if m.kind == "alias" and e.country:
+                    out.append(e.country)
+        for w in words:
+            c = self.gaz.adjective_country(w)
+            if c:
+                out.append(c)
+        return out
+
+    def choose(self, candidates: list[GazEntry], context: list[str]) -> GazEntry | None:
+        """Pick the candidate whose country the sentence (else the article) points at."""
+        if len(candidates) == 1:
+            return candidates[0]
+        for c in context:
+            for e in candidates:
+                if e.country == c:
+                    return e
+        for c, _ in self.country_votes.most_common():
+            for e in candidates:
+                if e.country == c:
+                    return e
+        return None
+
+    # --- resolution ------------------------------------------------------------------------------
+    def resolve_sentence(self, mentions: list[Mention], words: list[str]) -> None:
+        """Give each mention of one sentence its canonical name (gazetteer or surface)."""
+        context = self.sentence_countries(mentions, words)
+        self.country_votes.update(context)
+        for m in mentions:
+            if m.kind == "alias":
+                m.canonical, m.type = m.entries[0].name, m.entries[0].type
+            elif m.kind in ("title", "term"):
+                e = self.choose(m.entries, context)
+                if e is None:
+                    m.canonical = None
+                    continue
+                m.canonical, m.type = e.name, e.type
+            else:
+                hits = [e for e, k in self.gaz.lookup(m.text) if k == "alias"]
+                if hits:
+                    m.canonical, m.type = hits[0].name, hits[0].type
+                elif m.type == "Person":
+                    m.canonical = m.text
+                else:
+                    m.canonical = _PREFIX.sub("", m.text).strip()
+
+    def bind_acronyms(self, mentions: list[Mention], text: str) -> None:
+        """'Full Name (ACR)': later mentions of ACR denote Full Name."""
+        for m in mentions:
+            after = text[m.end:m.end + 14]
+            acr = re.match(r"\s*\(([A-Z][A-Za-z.]{1,9})\)", after)
+            if acr and m.canonical and is_acronym_of(acr.group(1), m.canonical):
+                self._aliases.setdefault(acr.group(1).upper(), m.canonical)
+
+    def finish(self, all_mentions: list[Mention], sentences: list[tuple[str, int, int]]) -> list[Entity]:
+        """Cluster every mention of the article into entities; set each mention's ``key``."""
+        persons = sorted({m.canonical for m in all_mentions if m.type == "Person" and m.canonical},
+                         key=lambda n: -len(_name_tokens(n)))
+        full: dict[str, str] = {}
+        for name in persons:
+            toks = _name_tokens(name)
+            target = next((f for f in full.values() if _is_part_of(toks, _name_tokens(f))), None)
+            full[name] = target or name
+        # A surname the model typed as an organisation is still that person.
+        surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2)
+                    if len(_name_tokens(f)) > k}
+        for m in all_mentions:
+            if not m.canonical:
+                continue
+            if m.kind == "ner" and m.type != "Person" and normalise_name(m.canonical) in surnames:
+                m.type, m.canonical = "Person", surnames[normalise_name(m.canonical)]
+            if m.type == "Person":
+                m.canonical = full.get(m.canonical, m.canonical)
+            if m.canonical.upper() in self._aliases and m.kind == "ner":
+                m.canonical = self._aliases[m.canonical.upper()]
+                m.type = next((x.type for x in all_mentions if x.canonical == m.canonical), m.type)
+        for m in all_mentions:
+            if not m.canonical:
+                continue
+            key = f"{m.type}:{normalise_name(m.canonical)}"
+            m.key = key
+            ent = self.entities.get(key)
+            sent_text, s_start, s_end = sentences[m.sent]
+            if ent is None:
+                ent = self.entities[key] = Entity(m.canonical, m.type)
+                entry = self.gaz.entries.get(m.canonical)
+                if entry and entry.country and entry.type != "Country":
+                    ent.props["country"] = entry.country
+            surface = m.text.strip()
+            if m.nickname:
+                ent.aliases.extend([m.nickname, sent_text[m.start:m.end]])
+            if normalise_name(surface) != normalise_name(ent.name) and surface not in ent.aliases:
+                ent.aliases.append(surface)
+            if len(ent.evidence) < 5 and all(ev.start != s_start for ev in ent.evidence):
+                ent.evidence.append(Evidence(self.article_id, sent_text, s_start, s_end))
+        for acr, name in self._aliases.items():
+            for ent in self.entities.values():
+                if ent.name == name and acr not in ent.aliases:
+                    ent.aliases.append(acr)
+        return list(self.entities.values())
+
+
+def _is_part_of(short: list[str], long: list[str]) -> bool:
+    """Whether a shorter name is a tail ('Harfuch', 'García Harfuch') or a subset of a longer one."""
+    if not short or len(short) >= len(long):
+        return False
+    return long[-len(short):] == short or (len(short) >= 2 and set(short) <= set(long))

@@ -1,0 +1,156 @@
+"""One networkx MultiDiGraph across all loaded articles, with content-derived ids.
+
+Node attributes: ``label`` (an ontology label), ``name``, ``aliases`` (list), ``articles`` (list of
+article ids), ``evidence`` (list of evidence dicts), plus per-label fields: ``event_type`` and ``date``
+for events, ``start``/``end``/``leader`` for administrations, ``country`` for agencies, ``titles`` for
+people, ``contested`` for claims, and ``title``/``url``/``publisher``/``published``/``language`` for
+articles.
+
+Edge attributes: ``type`` (an ontology relationship type), its properties (``title``, ``start``,
+``end``, ``status``, ``role``), ``articles`` and ``evidence``. The edge key is derived from the type and
+properties, so a fact told by two articles is one edge that keeps both sources.
+
+>>> g = new_graph()
+>>> add_node(g, "person:a", "Person", "A", article_id="article:1")
+>>> add_node(g, "person:a", "Person", "A", aliases=["Al"], article_id="article:2")
+>>> g.nodes["person:a"]["articles"], g.nodes["person:a"]["aliases"]
+(['article:1', 'article:2'], ['Al'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from .model import Evidence, Extraction, normalise_name
+from .ontology import Ontology, load_ontology
+
+EDGE_PROPS = ("title", "start", "end", "status", "role")
+
+
+def new_graph() -> nx.MultiDiGraph:
+    return nx.MultiDiGraph()
+
+
+def _merge_list(target: list, items: Iterable) -> None:
+    for item in items:
+        if item not in target:
+            target.append(item)
+
+
+def add_node(g: nx.MultiDiGraph, nid: str, label: str, name: str, *, aliases: Iterable[str] = (),
+             article_id: str | None = None, evidence: Evidence | None = None, **props: Any) -> None:
+    """Add or merge a node: lists are unioned, scalar properties keep their first non-empty value."""
+    data = g.nodes[nid] if nid in g else None
+    if data is None:
+        g.add_node(nid, label=label, name=name, aliases=[], articles=[], evidence=[])
+        data = g.nodes[nid]
+    _merge_list(data["aliases"], (a for a in aliases if a and a != name))
+    if article_id:
+        _merge_list(data["articles"], [article_id])
+    if evidence is not None:
+        _merge_list(data["evidence"], [evidence.to_dict()])
+    for key, value in props.items():
+        if isinstance(value, list):
+            _merge_list(data.setdefault(key, []), value)
+        elif value not in (None, "") and data.get(key) in (None, ""):
+            data[key] = value
+
+
+def edge_key(rel_type: str, props: dict[str, Any]) -> str:
+    """The key of an edge among those between the same two nodes.
+
+    >>> edge_key("PARTICIPANT", {"role": "agent"}), edge_key("LEADS", {"title": "President"})
+    ('PARTICIPANT|role=agent', 'LEADS')
+    """
+    # Titles and dates refine a fact, they do not make a second one; a role or status does.
+    parts = [f"{k}={props[k]}" for k in ("role", "status") if props.get(k)]
+    return "|".join([rel_type, *parts])
+
+
+def add_edge(g: nx.MultiDiGraph, source: str, rel_type: str, target: str, *,
+             evidence: Evidence | None = None, **props: Any) -> None:
+    """Add or merge an edge; evidence and articles accumulate across articles."""
+    key = edge_key(rel_type, props)
+    if g.has_edge(source, target, key):
+        data = g.edges[source, target, key]
+    else:
+        g.add_edge(source, target, key=key, type=rel_type, articles=[], evidence=[])
+        data = g.edges[source, target, key]
+    for k, v in props.items():
+        if v not in (None, "") and data.get(k) in (None, ""):
+            data[k] = v
+    if evidence is not None:
+        _merge_list(data["articles"], [evidence.article_id])
+        _merge_list(data["evidence"], [evidence.to_dict()])
+
+
+class GraphError(ValueError):
+    """An extraction breaks the ontology."""
+
+
+def add_extraction(g: nx.MultiDiGraph, ex: Extraction, ontology: Ontology | None = None) -> dict[str, int]:
+    """Merge one article's extraction into ``g``; return how many nodes and edges were new.
+
+    Every element is checked against the ontology first, so a bad extraction adds nothing.
+    """
+    onto = ontology or load_ontology()
+    art = ex.article
+    by_name: dict[str, str] = {}
+    for e in ex.entities:
+        onto.validate_node(e.type)
+        for n in [e.name, *e.aliases]:
+            by_name.setdefault(normalise_name(n), e.id)
+    labels = {e.id: e.type for e in ex.entities}
+
+    def resolve(name: str) -> str:
+        try:
+            return by_name[normalise_name(name)]
+        except KeyError:
+            raise GraphError(f"{art.path or art.id}: {name!r} is not among the article's entities") from None
+
+    for r in ex.relations:
+        onto.validate_edge(labels[resolve(r.source)], r.type, labels[resolve(r.target)])
+    for ev in ex.events:
+        if ev.type not in onto.event_types:
+            raise GraphError(f"{art.path or art.id}: unknown event type {ev.type!r}")
+
+    before_nodes, before_edges = g.number_of_nodes(), g.number_of_edges()
+    add_node(g, art.id, "Article", art.title or art.id, article_id=art.id, title=art.title, url=art.url,
+             publisher=art.publisher, published=art.published, language=art.language)
+    for e in ex.entities:
+        first = e.evidence[0] if e.evidence else None
+        add_node(g, e.id, e.type, e.name, aliases=e.aliases, article_id=art.id, evidence=first,
+                 **{k: v for k, v in e.props.items() if k != "mentions"})
+        add_edge(g, art.id, "MENTIONS", e.id, evidence=first)
+    for r in ex.relations:
+        add_edge(g, resolve(r.source), r.type, resolve(r.target), evidence=r.evidence, **r.props)
+    for ev in ex.events:
+        add_node(g, ev.id, "Event", ev.name, article_id=art.id, evidence=ev.evidence,
+                 event_type=ev.type, date=ev.date)
+        add_edge(g, art.id, "MENTIONS", ev.id, evidence=ev.evidence)
+        for p in ev.participants:
+            add_edge(g, resolve(p.entity), "PARTICIPANT", ev.id, evidence=ev.evidence, role=p.role)
+        for admin in ev.during:
+            add_node(g, admin.id, "Administration", admin.name, aliases=admin.aliases, **admin.props)
+            add_edge(g, ev.id, "DURING", admin.id, evidence=ev.evidence)
+    for c in ex.claims:
+        add_node(g, c.id, "Claim", c.claim, article_id=art.id, evidence=c.evidence)
+        add_edge(g, art.id, "MENTIONS", c.id, evidence=c.evidence)
+        add_edge(g, resolve(c.claimant), "ASSERTS" if c.stance == "asserts" else "DENIES", c.id,
+                 evidence=c.evidence)
+        stances = {d["type"] for _, _, d in g.in_edges(c.id, data=True)}
+        g.nodes[c.id]["contested"] = {"ASSERTS", "DENIES"} <= stances
+    return {"nodes": g.number_of_nodes() - before_nodes, "edges": g.number_of_edges() - before_edges}
+
+
+def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """One graph from many extractions."""
+    g = new_graph()
+    for ex in extractions:
+        add_extraction(g, ex)
+    return g
+
+

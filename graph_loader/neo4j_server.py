@@ -1,0 +1,412 @@
+"""Start, stop and inspect the local Neo4j Community 5.26 server (Bolt on 127.0.0.1 only).
+
+The server is the small Java entry point in ``neo4j_launcher/`` run on the unshaded Neo4j jars from Maven
+Central. The first :func:`start` builds it with Maven into ``HOME/neo4j-lib`` (``classes/`` and ``lib/``,
+outside the git tree); later starts reuse that build until the pom or the Java source change. The server's
+home is :attr:`Settings.neo4j_data_path`: the store is in ``data/``, Neo4j's logs in ``logs/``, and the
+launcher's own output and pid file sit next to them (:data:`LOG_NAME`, :data:`PID_NAME`).
+
+With ``NEO4J_PASSWORD`` set the server requires it for user ``neo4j`` (it is passed to the JVM through the
+environment, never on the command line, and never written to a log or an error message); without it auth
+is off. When ``NEO4J_URI`` points at another server there is nothing local to start or stop.
+
+>>> from graph_loader.settings import load_settings
+>>> status(load_settings({"NEO4J_URI": "bolt://example.invalid:7687"}))["local"]
+False
+>>> _java_major('openjdk version "17.0.15" 2025-04-15'), _java_major('java version "1.8.0_402"')
+(17, 8)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graph_loader.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LAUNCHER_DIR = Path(__file__).resolve().parent.parent / "neo4j_launcher"
+POM = LAUNCHER_DIR / "pom.xml"
+MAIN_CLASS = "org.portero.LocalNeo4j"
+READY_MARK = "PORTERO_NEO4J_READY"
+PASSWORD_ENV = "PORTERO_NEO4J_INITIAL_PASSWORD"
+PID_NAME = "portero-neo4j.pid"
+LOG_NAME = "portero-neo4j.log"
+BUILD_DIR_NAME = "neo4j-lib"
+SUPPORTED_JAVA = range(17, 22)
+STOP_TIMEOUT = 60.0
+
+MISSING_JAVA = ("Java 17 is needed to run the local Neo4j: install openjdk-17-jre-headless, "
+                "or point NEO4J_URI at another Neo4j 5")
+MISSING_MAVEN = ("Maven is needed to build the local Neo4j launcher the first time: install maven, "
+                 "or point NEO4J_URI at another Neo4j 5")
+
+# JVM flags of Neo4j 5.26's own neo4j.conf (the --add-opens and --enable-native-access ones are required:
+# without java.base/java.nio open, start-up fails). Heap (-Xms/-Xmx) is added from the settings.
+JVM_FLAGS: tuple[str, ...] = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dfile.encoding=UTF-8",
+)
+
+_MEMORY = re.compile(r"^[1-9][0-9]*[kKmMgG]$")
+# Servers started by this Python process, kept so they are reaped (no zombie, no ResourceWarning).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class Neo4jServerError(RuntimeError):
+    """The local Neo4j server cannot be built, started or stopped; the message is one line."""
+
+
+# ---------------------------------------------------------------- paths
+
+
+def build_dir(settings: Settings) -> Path:
+    """Folder holding the compiled launcher (``classes/``) and the Neo4j jars (``lib/``)."""
+    return settings.home.resolve() / BUILD_DIR_NAME
+
+
+def data_dir(settings: Settings) -> Path:
+    """Home folder of the local server (store in ``data/``, Neo4j logs in ``logs/``)."""
+    return settings.neo4j_data_path.resolve()
+
+
+def pid_file(settings: Settings) -> Path:
+    return data_dir(settings) / PID_NAME
+
+
+def log_file(settings: Settings) -> Path:
+    return data_dir(settings) / LOG_NAME
+
+
+def neo4j_version() -> str:
+    """The Neo4j version pinned in the launcher's pom.xml."""
+    match = re.search(r"<neo4j\.version>([^<]+)</neo4j\.version>", POM.read_text(encoding="utf-8"))
+    if not match:
+        raise Neo4jServerError(f"no <neo4j.version> in {POM}")
+    return match.group(1).strip()
+
+
+# ---------------------------------------------------------------- tools
+
+
+def _java_major(version_text: str) -> int | None:
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', version_text)
+    if not match:
+        return None
+    major = int(match.group(1))
+    return int(match.group(2) or 0) if major == 1 else major
+
+
+def _find_java() -> str:
+    java = shutil.which("java")
+    if not java:
+        raise Neo4jServerError(MISSING_JAVA)
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Neo4jServerError(f"{MISSING_JAVA} ({java} -version failed: {exc})") from exc
+    major = _java_major(out.stderr + out.stdout)
+    if major not in SUPPORTED_JAVA:
+        found = f"Java {major}" if major else "an unknown Java version"
+        raise Neo4jServerError(f"Neo4j 5.26 runs on Java 17 to 21 but {java} is {found}: "
+                               "install openjdk-17-jre-headless, or point NEO4J_URI at another Neo4j 5")
+    return java
+
+
+def _source_digest() -> str:
+    digest = hashlib.sha256()
+    for path in [POM, *sorted((LAUNCHER_DIR / "src").rglob("*.java"))]:
+        digest.update(path.relative_to(LAUNCHER_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` (so two starts cannot race)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_built(settings: Settings) -> Path:
+    """Build the launcher with Maven unless :func:`build_dir` is up to date; return that folder."""
+    out = build_dir(settings)
+    stamp = out / "build.stamp"
+    with _locked(out.parent / f"{BUILD_DIR_NAME}.lock"):
+        digest = _source_digest()
+        classes = out / "classes" / Path(*MAIN_CLASS.split(".")).with_suffix(".class")
+        if classes.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
+            return out
+        mvn = shutil.which("mvn")
+        if not mvn:
+            raise Neo4jServerError(MISSING_MAVEN)
+        # A stale lib/ (e.g. jars of an older Neo4j patch) must not end up on the class path.
+        shutil.rmtree(out, ignore_errors=True)
+        log.info("building the local Neo4j %s launcher into %s (first start only)", neo4j_version(), out)
+        began = time.monotonic()
+        cmd = [mvn, "-q", "-B", "-f", str(POM), f"-Dportero.build={out}", "compile"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise Neo4jServerError("Maven took over 30 minutes to build the Neo4j launcher") from exc
+        if done.returncode != 0:
+            tail = _one_line((done.stdout + done.stderr).strip().splitlines()[-8:])
+            raise Neo4jServerError(
+                f"Maven could not build the Neo4j launcher (exit {done.returncode}): {tail}")
+        if not classes.is_file() or not any((out / "lib").glob("neo4j-*.jar")):
+            raise Neo4jServerError(f"Maven finished but {out} lacks the launcher classes or the Neo4j jars")
+        stamp.write_text(digest + "\n")
+        log.info("built the Neo4j launcher in %.1f s", time.monotonic() - began)
+        return out
+
+
+# ---------------------------------------------------------------- process helpers
+
+
+def _read_pid(settings: Settings) -> int | None:
+    try:
+        return int(pid_file(settings).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """True when ``pid`` is a running (not zombie) process of our launcher."""
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        if child.poll() is None:
+            return True
+        del _CHILDREN[pid]
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False  # someone else's process reusing the pid
+    proc = Path(f"/proc/{pid}")
+    if proc.is_dir():
+        try:
+            if ") Z" in (proc / "stat").read_text():
+                return False
+            return MAIN_CLASS.encode() in (proc / "cmdline").read_bytes()
+        except OSError:
+            return False
+    return True
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _connect_error(settings: Settings, timeout: float = 3.0) -> Exception | None:
+    """None when the driver can connect (and authenticate), else the driver's exception."""
+    from neo4j import GraphDatabase
+
+    try:
+        with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth,
+                                  connection_timeout=timeout, max_connection_pool_size=1) as driver:
+            driver.verify_connectivity()
+    except Exception as exc:  # any failure means "not reachable"
+        return exc
+    return None
+
+
+def _is_auth_error(exc: Exception) -> bool:
+    from neo4j.exceptions import AuthError
+
+    return isinstance(exc, AuthError)
+
+
+def _one_line(lines: list[str]) -> str:
+    return " | ".join(" ".join(x.split()) for x in lines if x.strip())
+
+
+def _log_tail(settings: Settings, lines: int = 12) -> str:
+    """Last lines of the launcher's log on one line (password masked, just in case)."""
+    try:
+        text = log_file(settings).read_text(errors="replace")
+    except OSError:
+        return "(no log)"
+    wanted = [x for x in text.splitlines() if x.strip() and not x.startswith("\tat ")][-lines:]
+    tail = _one_line(wanted) or "(empty log)"
+    if settings.neo4j_password:
+        tail = tail.replace(settings.neo4j_password, "***")
+    return tail[-1500:]
+
+
+def _log_has_ready(settings: Settings) -> bool:
+    try:
+        return READY_MARK in log_file(settings).read_text(errors="replace")
+    except OSError:
+        return False
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.2)
+    return not _alive(pid)
+
+
+def _wait_ready(settings: Settings, pid: int, timeout: float) -> None:
+    """Wait until the server at ``pid`` accepts Bolt connections; raise if it dies or times out."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            pid_file(settings).unlink(missing_ok=True)
+            raise Neo4jServerError(f"the local Neo4j exited during start-up; {log_file(settings)} ends: "
+                                   f"{_log_tail(settings)}")
+        if _log_has_ready(settings):
+            last = _connect_error(settings)
+            if last is None:
+                return
+            if _is_auth_error(last):
+                raise Neo4jServerError("the local Neo4j refused the password in NEO4J_PASSWORD")
+        time.sleep(0.3)
+    reason = f" (last error: {type(last).__name__})" if last else ""
+    _terminate(pid)
+    pid_file(settings).unlink(missing_ok=True)
+    raise Neo4jServerError(f"the local Neo4j did not accept connections within {timeout:g} s{reason}; "
+                           f"{log_file(settings)} ends: {_log_tail(settings)}")
+
+
+def _terminate(pid: int, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM (clean shutdown through the launcher's hook), then SIGKILL after ``timeout`` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    if _wait_gone(pid, timeout):
+        return
+    log.warning("the local Neo4j (pid %d) ignored SIGTERM for %g s; killing it", pid, timeout)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _wait_gone(pid, 10.0)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def java_command(settings: Settings, java: str = "java") -> list[str]:
+    """The full command line that runs the local server (it holds no secret)."""
+    for name, value in (("PORTERO_NEO4J_HEAP", settings.neo4j_heap),
+                        ("PORTERO_NEO4J_PAGECACHE", settings.neo4j_pagecache)):
+        if not _MEMORY.match(value):
+            raise Neo4jServerError(f"{name}={value!r} is not a memory size like 512m or 1g")
+    out = build_dir(settings)
+    return [java, f"-Xms{settings.neo4j_heap}", f"-Xmx{settings.neo4j_heap}", *JVM_FLAGS,
+            "-cp", f"{out / 'lib'}/*:{out / 'classes'}", MAIN_CLASS,
+            str(data_dir(settings)), str(settings.neo4j_port), settings.neo4j_pagecache]
+
+
+def start(settings: Settings) -> str:
+    """Start the local Neo4j (building it first if needed), wait until Bolt answers; return its URI.
+
+    Returns at once when it is already running, and does nothing when ``NEO4J_URI`` names another server.
+    """
+    uri = settings.neo4j_uri
+    if not settings.neo4j_is_local:
+        return uri
+    data = data_dir(settings)
+    data.mkdir(parents=True, exist_ok=True)
+    with _locked(data / "portero-neo4j.lock"):
+        pid = _read_pid(settings)
+        if pid is not None and _alive(pid):
+            _wait_ready(settings, pid, settings.neo4j_start_timeout)
+            return uri
+        pid_file(settings).unlink(missing_ok=True)
+        java = _find_java()
+        java_command(settings, java)  # validate memory sizes before a long build
+        if not _port_free(settings.neo4j_port):
+            raise Neo4jServerError(f"port {settings.neo4j_port} on 127.0.0.1 is taken by another program: "
+                                   "stop it or set PORTERO_NEO4J_PORT to a free port")
+        ensure_built(settings)
+
+        env = {k: v for k, v in os.environ.items() if k not in (PASSWORD_ENV, "NEO4J_PASSWORD")}
+        if settings.neo4j_password:
+            env[PASSWORD_ENV] = settings.neo4j_password
+        logf = log_file(settings)
+        if logf.exists():
+            logf.replace(logf.with_name(LOG_NAME + ".1"))
+        began = time.monotonic()
+        with open(logf, "wb") as out:
+            proc = subprocess.Popen(java_command(settings, java), cwd=data, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        _CHILDREN[proc.pid] = proc
+        pid_file(settings).write_text(f"{proc.pid}\n")
+        log.info("starting the local Neo4j %s (pid %d) on %s", neo4j_version(), proc.pid, uri)
+        _wait_ready(settings, proc.pid, settings.neo4j_start_timeout)
+        log.info("the local Neo4j is ready on %s after %.1f s", uri, time.monotonic() - began)
+        return uri
+
+
+def stop(settings: Settings) -> bool:
+    """Stop the local Neo4j cleanly (SIGTERM; SIGKILL only after 60 s). False when it was not running."""
+    if not settings.neo4j_is_local:
+        return False
+    pid = _read_pid(settings)
+    if pid is None or not _alive(pid):
+        pid_file(settings).unlink(missing_ok=True)
+        return False
+    log.info("stopping the local Neo4j (pid %d)", pid)
+    _terminate(pid)
+    if _alive(pid):
+        raise Neo4jServerError(f"the local Neo4j (pid {pid}) did not stop, even after SIGKILL")
+    pid_file(settings).unlink(missing_ok=True)
+    return True
+
+
+def status(settings: Settings) -> dict[str, Any]:
+    """Where the server is and whether it runs: keys ``local``, ``running``, ``reachable``, ``pid``,
+    ``uri``, ``data_dir``, ``log`` and ``version`` (the pinned Neo4j version for the local server)."""
+    uri = settings.neo4j_uri
+    if not settings.neo4j_is_local:
+        return {"local": False, "running": None, "reachable": None, "pid": None, "uri": uri,
+                "data_dir": None, "log": None, "version": None}
+    pid = _read_pid(settings)
+    running = pid is not None and _alive(pid)
+    reachable = running and _connect_error(settings) is None
+    return {"local": True, "running": running, "reachable": reachable, "pid": pid if running else None,
+            "uri": uri, "data_dir": str(data_dir(settings)), "log": str(log_file(settings)),
+            "version": neo4j_version()}

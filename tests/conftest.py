@@ -1,0 +1,103 @@
+"""Shared fixtures: the real local Neo4j, the sample corpus, its graph and its embedded store.
+
+Neo4j tests run against the real server started by ``graph_loader.neo4j_server``. Where it cannot
+start, they skip with the reason, except under CI (``CI`` set), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph_loader.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLES = ROOT / "sample_data" / "articles"
+SHARED = ROOT.parent / "shared"
+SEED_ARTICLE = SHARED / "seed" / "portero-elpais-2025-08.txt"
+SEED_GOLD = SHARED / "eval" / "seed_gold.json"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs this, but: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a running Neo4j: the user's NEO4J_URI if set, else a local server for the session."""
+    if os.environ.get("NEO4J_URI"):
+        yield load_settings()
+        return
+    if not shutil.which("java"):
+        _unavailable("Java is not installed, so the local Neo4j cannot run")
+    from graph_loader import neo4j_server
+
+    home = Path(os.environ.get("PORTERO_TEST_HOME") or tmp_path_factory.mktemp("portero-home"))
+    env = {
+        "PORTERO_HOME": str(home),
+        "PORTERO_NEO4J_DATA": str(tmp_path_factory.mktemp("neo4j-data")),
+        "PORTERO_NEO4J_PORT": os.environ.get("PORTERO_TEST_NEO4J_PORT", "7688"),
+    }
+    settings = load_settings(env)
+    try:
+        neo4j_server.start(settings)
+    except Exception as exc:  # the reason is what a user needs to see
+        _unavailable(f"the local Neo4j did not start: {exc}")
+    yield settings
+    neo4j_server.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_settings: Settings):
+    from neo4j import GraphDatabase
+
+    driver = GraphDatabase.driver(neo4j_settings.neo4j_uri, auth=neo4j_settings.neo4j_auth)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture
+def empty_neo4j(neo4j_driver, neo4j_settings: Settings):
+    """The Neo4j database emptied before the test."""
+    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.neo4j_database)
+    return neo4j_driver
+
+
+@pytest.fixture(scope="session")
+def sample_extractions():
+    from graph_loader.articles import find_article_files, read_article
+    from graph_loader.extract import extract_articles
+
+    articles = [read_article(p) for p in find_article_files([SAMPLE_ARTICLES])]
+    return list(extract_articles(articles))
+
+
+@pytest.fixture(scope="session")
+def sample_graph(sample_extractions):
+    from graph_loader.graph import build_graph
+
+    return build_graph(sample_extractions)
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store file holding the sample graph."""
+    from graph_loader.sinks.embedded import write_store
+
+    path = tmp_path_factory.mktemp("store") / "graph.json"
+    write_store(sample_graph, path)
+    return path
+
+
+@pytest.fixture
+def loaded_neo4j(empty_neo4j, neo4j_settings: Settings, sample_graph):
+    """The Neo4j database holding exactly the sample graph."""
+    from graph_loader.sinks.neo4j import write_graph
+
+    write_graph(empty_neo4j, sample_graph, database=neo4j_settings.neo4j_database)
+    return empty_neo4j
