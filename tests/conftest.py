@@ -29,15 +29,18 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of a running Neo4j: the user's NEO4J_URI if set, else a local server for the session."""
-    if os.environ.get("NEO4J_URI"):
-        yield load_settings()
+    """Settings of a running Neo4j: PORTERO_TEST_NEO4J_URI if set (CI starts one), else a local server
+    started for the session. Never NEO4J_URI: the tests empty the database they use."""
+    if os.environ.get("PORTERO_TEST_NEO4J_URI"):
+        yield load_settings({"NEO4J_URI": os.environ["PORTERO_TEST_NEO4J_URI"],
+                             "NEO4J_PASSWORD": os.environ.get("PORTERO_TEST_NEO4J_PASSWORD", "")})
         return
     if not shutil.which("java"):
         _unavailable("Java is not installed, so the local Neo4j cannot run")
     from graph_loader import neo4j_server
 
-    home = Path(os.environ.get("PORTERO_TEST_HOME") or tmp_path_factory.mktemp("portero-home"))
+    # The jars are built once into the project's home; the database lives in a fresh temp folder.
+    home = Path(os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or ROOT / ".portero")
     env = {
         "PORTERO_HOME": str(home),
         "PORTERO_NEO4J_DATA": str(tmp_path_factory.mktemp("neo4j-data")),

@@ -22,7 +22,13 @@ from .dates import find_date
 from .events import find_events
 from .gazetteer import Gazetteer, load_gazetteer
 from .mentions import Mention, find_mentions, surname_mentions
-from .relations import administration_mentions, part_of_relations, title_relations, verb_relations
+from .relations import (
+    administration_mentions,
+    part_of_relations,
+    place_relations,
+    title_relations,
+    verb_relations,
+)
 from .resolve import Resolver
 
 __all__ = ["extract_article", "extract_articles", "load_nlp"]
@@ -158,7 +164,7 @@ def _extract(article: Article, docs: list) -> Extraction:
                 if "president" in props.get("title", "").lower():
                     state.president = src
         types = {k: e.type for k, e in b.entities.items()}
-        for src, rtype, tgt, props in part_of_relations(view, types, gaz, b.ensure):
+        for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
         types = {k: e.type for k, e in b.entities.items()}
@@ -260,7 +266,7 @@ def _statement_owner(view, state: ArticleState) -> None:
 
 def _implied_part_of(b: _Builder) -> None:
     """A body someone leads or serves in the article is placed in its country."""
-    for (src, rtype, tgt), rel in list(b.relations.items()):
+    for (_src, rtype, tgt), rel in list(b.relations.items()):
         if rtype not in ("LEADS", "MEMBER_OF"):
             continue
         body = b.entities.get(tgt)

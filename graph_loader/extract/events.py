@@ -39,6 +39,9 @@ NOUN_TRIGGERS = {
     "trial": "Trial", "conviction": "Trial", "sentencing": "Trial", "indictment": "Trial",
     "agreement": "Agreement", "accord": "Agreement", "pact": "Agreement",
 }
+# Verb phrases: the verb's lemma and a word that must hang on it ("taken into custody", "found guilty").
+PHRASE_TRIGGERS = {("take", "custody"): "Arrest", ("find", "guilty"): "Trial", ("plead", "guilty"): "Trial",
+                   ("hand", "over"): "Transfer", ("swear", "in"): "Appointment", ("put", "trial"): "Trial"}
 # Verbs that only carry an event named by their object ("launched a training program").
 LIGHT_VERBS = {"launch", "hold", "conduct", "begin", "organize", "organise", "start", "host", "carry",
                "run", "approve", "pass", "reach", "sign", "announce"}
@@ -148,7 +151,11 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
     for tok in view.doc:
         lemma = tok.lemma_.lower()
         etype = None
-        if tok.pos_ in ("VERB", "AUX") and lemma in VERB_TRIGGERS:
+        phrase = next((t for (v, w), t in PHRASE_TRIGGERS.items() if v == lemma and tok.pos_ == "VERB" and any(
+            d.lower_ == w for c in tok.children for d in [c, *c.children])), None)
+        if phrase:
+            etype = phrase
+        elif tok.pos_ in ("VERB", "AUX") and lemma in VERB_TRIGGERS:
             etype = VERB_TRIGGERS[lemma]
             if lemma in LIGHT_VERBS and any(
                     d.lemma_.lower() in NOUN_TRIGGERS and d.i != tok.i
@@ -157,7 +164,8 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
             if lemma in NEEDS_WITH and not any(c.dep_ == "prep" and c.lower_ in ("with", "to")
                                                for c in tok.children):
                 continue
-            if lemma == "name" and not any(c.dep_ in ("oprd", "nsubjpass") for c in tok.children):
+            if lemma == "name" and not any(c.dep_ in ("oprd", "nsubjpass") or c.lower_ == "as"
+                                           for c in tok.children):
                 continue
             if etype == "Agreement" and _negated(tok):
                 continue

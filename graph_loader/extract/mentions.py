@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from .gazetteer import Gazetteer, GazEntry
+from .gazetteer import GazEntry, Gazetteer
 
 ONTOLOGY_TYPES = {"Person", "Agency", "Country", "Organization", "Initiative", "Law", "Place"}
 

@@ -20,12 +20,12 @@ Found = tuple[str, str, str, dict]
 Ensure = Callable[[str, str], str]  # (name, type) -> key
 
 LEADER_WORDS = {"president", "director", "administrator", "secretary", "minister", "chief", "head",
-                "commander", "leader", "founder", "boss", "governor", "mayor", "chair", "chairman",
-                "chairwoman", "attorney", "prosecutor-general", "czar", "kingpin", "capo"}
+                "commander", "leader", "founder", "co-founder", "cofounder", "boss", "governor", "mayor", "chair",
+                "chairman", "chairwoman", "czar", "kingpin", "capo"}
 MEMBER_WORDS = {"agent", "officer", "official", "spokesperson", "spokesman", "spokeswoman", "investigator",
                 "prosecutor", "analyst", "member", "operative", "lieutenant", "deputy", "ambassador",
-                "adviser", "advisor", "soldier", "marine", "employee", "lawyer", "sicario", "hitman",
-                "trafficker", "co-founder", "cofounder", "associate", "pilot"}
+                "adviser", "advisor", "soldier", "marine", "employee", "sicario", "hitman",
+                "trafficker", "associate", "pilot"}
 TITLE_FILLER = {"the", "of", "former", "then", "general", "special", "plenipotentiary", "acting", "top",
                 "senior", "new", "first", "current", "country", "'s", "’s", "a", "an", "and", "public",
                 "security", "defense", "national", "foreign", "interior", "drug", "anti", "-", "federal",
@@ -98,11 +98,32 @@ def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, e
         if any(t.lower_ in ("by", "with", "to") for t in window[:window.index(first_title)]):
             continue
         kind, title = _title_words([first_title])
-        owner = None
+        titled = [o.key for o in view.mentions if o.kind == "title" and o.key
+                  and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
+        owner = titled[0] if titled else None
         for t in window:
             owner = owner or _owner(view, t, gaz, ensure)
         if kind and owner and owner != m.key:
             out.append((m.key, kind, owner, {"title": first_title.text}))
+    return out + _presidents(view, gaz, ensure)
+
+
+def _presidents(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """'President Felipe Calderón': a head of state the text calls president led their country."""
+    out: list[Found] = []
+    doc = view.doc
+    for m in view.mentions:
+        entry = gaz.entries.get(m.canonical or "")
+        if m.type != "Person" or not m.key or entry is None or not entry.terms or not entry.country:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        before = doc[max(0, span.start - 3):span.start] if span is not None else []
+        if any(t.lower_ in ("president", "presidents", "ex-president") for t in before):
+            term = entry.terms[-1] if len(entry.terms) == 1 else None
+            props = {"title": "President"}
+            if term:
+                props.update(start=term.start[:4], end=term.end[:4] if term.end else None)
+            out.append((m.key, "LEADS", ensure(entry.country, "Country"), props))
     return out
 
 
@@ -140,6 +161,20 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
                 "Mexico" if m.text.startswith("Mexico") else None)
             if country:
                 out.append((m.key, "PART_OF", ensure(country, "Country"), {}))
+    return out
+
+
+def place_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
+    """'El Paso, Texas': a place written with the larger place it lies in (not inside a list)."""
+    out: list[Found] = []
+    places = sorted((m for m in view.mentions if m.type == "Place" and m.key), key=lambda m: m.start)
+    text = view.doc.text
+    for a, b in zip(places, places[1:], strict=False):
+        between = text[a.end:b.start]
+        before = text[:a.start].rstrip()
+        after = text[b.end:].lstrip()
+        if between.strip() == "," and not before.endswith(",") and not after.startswith((",", "and ", "or ")):
+            out.append((a.key, "PART_OF", b.key, {}))
     return out
 
 
@@ -189,7 +224,23 @@ def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: s
         lemma = tok.lemma_.lower()
         subjects = [k for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for k in view.keys_in(c)]
         withs = [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for k in view.keys_in(c)]
-        if lemma == "coordinate" and tok.pos_ == "VERB":
+        if lemma in ("lead", "head", "run", "command", "direct") and tok.pos_ == "VERB":
+            # "Sedena, then led by General X" / "X headed the Federal Investigation Agency"
+            by = [k for c in tok.children if c.dep_ == "agent" for k in view.keys_in(c)]
+            body = view.key_at(tok.head) if tok.dep_ in ("acl", "relcl") else None
+            if body is None and tok.dep_ in ("acl", "relcl"):
+                body = next(iter(view.keys_in(tok.head)), None)
+            if body is None and by:  # "the SSPC, then headed by X": the body named just before
+                before = [m for m in view.mentions if m.key and m.end <= tok.idx - view.doc[0].idx
+                          and types.get(m.key) in ("Agency", "Organization")]
+                body = before[-1].key if before else None
+            objs = [k for c in tok.children if c.dep_ == "dobj" for k in view.keys_in(c)]
+            pairs = [(p, body) for p in by if body] + [(s, o) for s in subjects for o in objs]
+            for person, led in pairs:
+                if types.get(person) == "Person" and types.get(led) in ("Agency", "Organization", "Country",
+                                                                         "Initiative"):
+                    out.append((person, "LEADS", led, {}))
+        elif lemma == "coordinate" and tok.pos_ == "VERB":
             passive = any(c.dep_ == "nsubjpass" for c in tok.children)
             for s in subjects:
                 for w in withs:

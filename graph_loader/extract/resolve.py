@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from ..model import Entity, Evidence, normalise_name
-from .gazetteer import Gazetteer, GazEntry
+from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
 _PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
@@ -41,6 +41,7 @@ class Resolver:
         self.entities: dict[str, Entity] = {}
         self.country_votes: Counter[str] = Counter()
         self._aliases: dict[str, str] = {}  # acronym -> the expansion it followed
+        self._ambiguous: dict[str, list[str]] = {}  # short name -> the full names it may stand for
 
     # --- country context -------------------------------------------------------------------------
     def sentence_countries(self, mentions: list[Mention], words: list[str]) -> list[str]:
@@ -105,11 +106,18 @@ class Resolver:
         """Cluster every mention of the article into entities; set each mention's ``key``."""
         persons = sorted({m.canonical for m in all_mentions if m.type == "Person" and m.canonical},
                          key=lambda n: -len(_name_tokens(n)))
+        nicknamed = {m.canonical: m.nickname for m in all_mentions if m.nickname}
         full: dict[str, str] = {}
         for name in persons:
             toks = _name_tokens(name)
-            target = next((f for f in full.values() if _is_part_of(toks, _name_tokens(f))), None)
-            full[name] = target or name
+            # A short name with its own nickname is its own person (Joaquín "El Chapo" Guzmán is not
+            # his son Joaquín Guzmán López).
+            candidates = [f for f in dict.fromkeys(full.values()) if _is_part_of(toks, _name_tokens(f))
+                          and (name not in nicknamed or nicknamed.get(f) == nicknamed[name]
+                               or _name_tokens(f)[-len(toks):] == toks)]
+            full[name] = candidates[0] if len(candidates) == 1 else name
+            if len(candidates) > 1:
+                self._ambiguous[name] = candidates
         # A surname the model typed as an organisation is still that person.
         surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2)
                     if len(_name_tokens(f)) > k}
@@ -118,7 +126,14 @@ class Resolver:
                 continue
             if m.kind == "ner" and m.type != "Person" and normalise_name(m.canonical) in surnames:
                 m.type, m.canonical = "Person", surnames[normalise_name(m.canonical)]
-            if m.type == "Person":
+            if m.type == "Person" and m.canonical in self._ambiguous:
+                # "Guzmán López" after two brothers were named: the one named most recently.
+                seen = [(x.sent, x.start, x.canonical) for x in all_mentions if x.canonical
+                        in self._ambiguous[m.canonical] and (x.sent, x.start) < (m.sent, m.start)]
+                m.canonical = max(seen)[2] if seen else m.canonical
+                m.nickname = None
+                m.kind = "ambiguous"  # resolved by position: not an alias of either person
+            elif m.type == "Person":
                 m.canonical = full.get(m.canonical, m.canonical)
             if m.canonical.upper() in self._aliases and m.kind == "ner":
                 m.canonical = self._aliases[m.canonical.upper()]
@@ -138,7 +153,8 @@ class Resolver:
             surface = m.text.strip()
             if m.nickname:
                 ent.aliases.extend([m.nickname, sent_text[m.start:m.end]])
-            if normalise_name(surface) != normalise_name(ent.name) and surface not in ent.aliases:
+            if m.kind != "ambiguous" and normalise_name(surface) != normalise_name(ent.name) \
+                    and surface not in ent.aliases:
                 ent.aliases.append(surface)
             if len(ent.evidence) < 5 and all(ev.start != s_start for ev in ent.evidence):
                 ent.evidence.append(Evidence(self.article_id, sent_text, s_start, s_end))

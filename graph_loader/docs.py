@@ -1,0 +1,50 @@
+"""README sections generated from the single sources of truth (settings table, ontology).
+
+``python -m graph_loader.docs`` rewrites the marked sections of README.md; ``tests/test_docs.py``
+fails when the README has drifted from them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .ontology import load_ontology
+from .settings import SETTINGS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def settings_table() -> str:
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = s.default if s.default != "" else "(empty)"
+        rows.append(f"| `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)
+
+
+def data_model() -> str:
+    o = load_ontology()
+    nodes = ["| Label | What it is | Colour |", "|---|---|---|"]
+    nodes += [f"| `{label}` | {n.description} | `{n.colour}` |" for label, n in o.nodes.items()]
+    events = "Event types (an event carries `Event` plus one of these labels): " + ", ".join(
+        f"`{e}`" for e in o.event_types) + "."
+    rels = ["| Type | From → To | Properties | Meaning |", "|---|---|---|---|"]
+    rels += [f"| `{r.name}` | {', '.join(r.sources)} → {', '.join(r.targets)} | "
+             f"{', '.join(r.properties) or '—'} | {r.description} |" for r in o.relationships.values()]
+    return "\n".join(nodes) + "\n\n" + events + "\n\n" + "\n".join(rels)
+
+
+SECTIONS = {"settings": settings_table, "data-model": data_model}
+
+
+def render(text: str) -> str:
+    """Replace every ``<!-- begin:NAME -->...<!-- end:NAME -->`` block with its generated content."""
+    for name, fn in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- begin:{name} -->\n).*?(\n<!-- end:{name} -->)", re.S)
+        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
