@@ -7,6 +7,7 @@ and the other denying it meet on the same Claim node: a contested claim.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -16,8 +17,9 @@ from .gazetteer import Gazetteer
 
 REPORTING_VERBS = {"say", "affirm", "emphasize", "emphasise", "add", "explain", "claim", "assert", "state",
                    "tell", "insist", "stress", "declare", "note", "warn", "complain", "argue", "acknowledge",
-                   "admit", "deny", "reject", "refute", "maintain", "read", "announce", "write",
-                   "confirm", "report", "allege", "contend", "reiterate", "underline", "point"}
+                   "admit", "deny", "reject", "refute", "read", "write",
+                   "confirm", "report", "allege", "contend", "reiterate", "underline", "testify",
+                   "accuse", "acknowledge", "suggest", "predict", "promise", "vow", "warn"}
 DENIAL_VERBS = {"deny", "reject", "refute", "dismiss"}
 COOPERATION_WORDS = {"agreement", "collaboration", "cooperation", "partner", "partners", "partnership",
                      "coordination", "accord", "pact", "jointly", "collaborate", "cooperate", "counterparts"}
@@ -79,6 +81,21 @@ def _counterparty(view: SentenceView, clause: list[Token], claimant: str, state:
     return None if named_same_side else state.counterparty.get(side)
 
 
+def _according_to(view: SentenceView) -> tuple[str, list[Token], bool] | None:
+    """'According to Pérez, Guzmán López kidnapped Zambada': the speaker and the main clause."""
+    for t in view.doc:
+        if t.lower_ == "according" and t.i + 1 < len(view.doc) and view.doc[t.i + 1].lower_ == "to":
+            prep = view.doc[t.i + 1]
+            named = {m.key for m in view.mentions}
+            keys = [k for k in view.keys_in(prep) if k in named]  # a name, not "the country"
+            if not keys or keys[0].startswith(("Place:", "Law:")):
+                return None
+            skip = {x.i for x in t.subtree} | {x.i for x in prep.subtree}
+            clause = [x for x in view.doc if x.i not in skip and not x.is_punct]
+            return keys[0], clause, False, clause
+    return None
+
+
 def _hypothetical(tok: Token) -> bool:
     """'to ask him if any agreement had been signed': a question, not a claim."""
     return any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for a in [tok, *tok.ancestors][:3]
@@ -89,25 +106,41 @@ def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: 
                 ensure, countries: dict[str, str]) -> list[FoundClaim]:
     """Claims about cooperation in one sentence, one per reporting verb (or statement cue)."""
     out: list[FoundClaim] = []
-    clauses: list[tuple[str, list[Token], bool]] = []
+    clauses: list[tuple[str, list[Token], bool, list[Token]]] = []
     for tok in view.doc:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_VERBS:
             speaker = _speaker(view, tok, state)
             if speaker:
                 clause = [t for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "conj", "cc")
                           for t in c.subtree]
+                complement = sorted((t for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis")
+                                     for t in c.subtree), key=lambda t: t.i)
                 # Quoted speech often sits beside the verb rather than under it.
                 if not any(t.lower_ in COOPERATION_WORDS for t in clause):
                     clause = [t for t in view.doc if t.i not in {x.i for x in tok.children
                                                                   if x.dep_ == "nsubj" for x in x.subtree}]
-                clauses.append((speaker, clause, tok.lemma_.lower() in DENIAL_VERBS))
+                clauses.append((speaker, clause, tok.lemma_.lower() in DENIAL_VERBS, complement))
     if not clauses:
         owner = _statement_cue(view, state)
         if owner:
-            clauses.append((owner, list(view.doc), False))
-    for speaker, clause, denial_verb in clauses:
+            clauses.append((owner, list(view.doc), False, []))
+    if not clauses:
+        according = _according_to(view)
+        if according:
+            clauses.append(according)
+    general_done = False
+    for speaker, clause, denial_verb, complement in clauses:
         topic = [t for t in clause if t.lower_ in COOPERATION_WORDS and not _hypothetical(t)]
         if not topic:
+            # Any other reported proposition, once per sentence, in the words of the sentence.
+            words = [t for t in complement if not t.is_punct]
+            if not general_done and len(words) >= 4 and not speaker.startswith(("Place:", "Law:")):
+                general_done = True
+                negated = denial_verb or any(t.lower_ in NEGATIONS for t in complement)
+                text = view.doc.text[complement[0].idx - view.doc[0].idx:
+                                     complement[-1].idx - view.doc[0].idx + len(complement[-1].text)]
+                text = re.sub(r"^(?:that|to)\s+", "", text.strip(" ,.;:—“”\"‘’'"))
+                out.append(FoundClaim(speaker, "denies" if negated else "asserts", text[:1].upper() + text[1:]))
             continue
         other = _counterparty(view, clause, speaker, state, gaz, ensure, countries)
         side = _side(speaker, state)
