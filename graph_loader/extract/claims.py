@@ -19,7 +19,7 @@ REPORTING_VERBS = {"say", "affirm", "emphasize", "emphasise", "add", "explain", 
                    "tell", "insist", "stress", "declare", "note", "warn", "complain", "argue", "acknowledge",
                    "admit", "deny", "reject", "refute", "read", "write",
                    "confirm", "report", "allege", "contend", "reiterate", "underline", "testify",
-                   "accuse", "acknowledge", "suggest", "predict", "promise", "vow", "warn"}
+                   "accuse", "suggest", "predict", "promise", "vow"}
 DENIAL_VERBS = {"deny", "reject", "refute", "dismiss"}
 COOPERATION_WORDS = {"agreement", "collaboration", "cooperation", "partner", "partners", "partnership",
                      "coordination", "accord", "pact", "jointly", "collaborate", "cooperate", "counterparts"}
