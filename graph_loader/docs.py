@@ -35,7 +35,13 @@ def data_model() -> str:
     return "\n".join(nodes) + "\n\n" + events + "\n\n" + "\n".join(rels)
 
 
-SECTIONS = {"settings": settings_table, "data-model": data_model}
+def queries_table() -> str:
+    from .cypher_library import markdown_table
+
+    return markdown_table()
+
+
+SECTIONS = {"settings": settings_table, "data-model": data_model, "queries": queries_table}
 
 
 def render(text: str) -> str:

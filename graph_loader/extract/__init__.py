@@ -218,7 +218,8 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
         parts = [Participant(b.entities[k].name, role) for k, role in fe.participants if k in b.entities]
         if not parts:
             continue
-        ev = Event(fe.type, b.evidence, parts, view.date, fe.trigger.text)
+        ev = Event(fe.type, b.evidence, parts, _event_date(fe.trigger, view, b.article.published, state),
+                   fe.trigger.text)
         ev.during = _during(b, ev, fe.participants)
         b.events.append(ev)
         agents = [k for k, r in fe.participants if r == "agent"]
@@ -227,6 +228,17 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
             for k, r in fe.participants:
                 if r == "subject" and types.get(k) == "Initiative":
                     b.relate(agents[0], "LEADS", k, {}, b.evidence)
+
+
+def _event_date(trigger, view, published: str | None, state: ArticleState) -> str | None:
+    """The date in the trigger's own words ("the 1985 murder"), else the sentence's date when the trigger
+    is the sentence's main event (its root verb, or an argument of it)."""
+    own = " ".join(t.text for t in trigger.subtree) if trigger.pos_ in ("NOUN", "PROPN") else ""
+    date = find_date(own, published, state.last_date) if own else None
+    if date:
+        return date
+    main = trigger.dep_ == "ROOT" or trigger.head.dep_ == "ROOT" or trigger.pos_ in ("VERB", "AUX")
+    return view.date if main else None
 
 
 def _during(b: _Builder, ev: Event, participants: list[tuple[str, str]]) -> list[Entity]:

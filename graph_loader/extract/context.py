@@ -6,6 +6,7 @@ Rules read the dependency parse; anaphors ("she", "the president", "the agency",
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -14,8 +15,13 @@ from ..model import Evidence
 from .mentions import Mention
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+CLAUSE_DEPS = {"relcl", "advcl", "ccomp", "parataxis", "csubj"}
+TITLE_HEADS = {"agent", "director", "administrator", "secretary", "minister", "chief", "head", "officer", "official",
+               "commander", "leader", "spokesperson", "spokesman", "spokeswoman", "ambassador", "president"}
+_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'’-]+(?:,\s+[A-Z][A-Za-z.]+)*\s+[-—–]\s+")
 ANAPHOR_NOUNS = {
     "president": "President", "agency": "Agency", "operation": "Initiative", "initiative": "Initiative",
+    "effort": "Initiative", "campaign": "Initiative", "scheme": "Initiative",
     "program": "Initiative", "programme": "Initiative", "project": "Initiative", "plan": "Initiative",
     "country": "Country", "statement": "Statement",
 }
@@ -31,6 +37,7 @@ class ArticleState:
     counterparty: dict[str, str] = field(default_factory=dict)  # side -> other party of cooperation
     last_date: str | None = None
     last_subject: str | None = None  # the person last seen as a grammatical subject
+    last_body_subject: str | None = None  # the agency, country or group last seen as a subject
     sides: dict[str, str] = field(default_factory=dict)  # person key -> country key they lead
 
 
@@ -49,16 +56,26 @@ class SentenceView:
     def key_at(self, tok: Token) -> str | None:
         return self.token_keys.get(tok.i)
 
-    def keys_in(self, tok: Token) -> list[str]:
-        """Entity keys of mentions inside the subtree of ``tok``, in order."""
-        out: list[str] = []
-        for t in tok.subtree:
-            if t.i in self.modifiers:
-                continue
+    def keys_in(self, tok: Token, same_clause: bool = False) -> list[str]:
+        """Entity keys of mentions inside the subtree of ``tok``, in order.
+
+        With ``same_clause``, subordinate clauses ("where he faces charges over ...") are not entered.
+        """
+        return [k for _, k in self.keyed_tokens(tok, same_clause)]
+
+    def keyed_tokens(self, tok: Token, same_clause: bool = False) -> list[tuple[Token, str]]:
+        out: list[tuple[Token, str]] = []
+        seen: set[str] = set()
+        stack = [tok]
+        while stack:
+            t = stack.pop()
             k = self.token_keys.get(t.i)
-            if k and k not in out:
-                out.append(k)
-        return out
+            if k and k not in seen and t.i not in self.modifiers:
+                seen.add(k)
+                out.append((t, k))
+            stack.extend(c for c in reversed(list(t.children))
+                         if not (same_clause and c.dep_ in CLAUSE_DEPS and c.i != tok.i))
+        return sorted(out, key=lambda x: x[0].i)
 
 
 def build_view(index: int, doc: Doc, mentions: list[Mention], evidence: Evidence,
@@ -78,20 +95,34 @@ def build_view(index: int, doc: Doc, mentions: list[Mention], evidence: Evidence
         if span is None:
             continue
         head = span.root.head
+        if span.root.dep_ in ("compound", "nmod", "amod", "poss") and head.lower_ in TITLE_HEADS:
+            view.modifiers.update(range(span.start, span.end))  # "DEA agent Camarena": DEA only qualifies
         # only a mention written right before the one it modifies, not one in a list ("the FBI, ICE")
         if view.token_keys.get(head.i) not in (None, m.key) and span.root.dep_ in (
                 "compound", "nmod", "amod", "poss") and 0 <= head.i - span.end <= 3 and not any(
                 doc[k].is_punct and doc[k].text not in ("'s", "’s") for k in range(span.end, head.i)):
             view.modifiers.update(range(span.start, span.end))
+    dateline = _DATELINE.match(doc.text)
+    if dateline:  # "MEXICO CITY - ...": where the story was filed, not an actor in it
+        view.modifiers.update(t.i for t in doc if t.idx - doc[0].idx < dateline.end())
     for t in doc:
         if t.i in view.token_keys:
             continue
         low = t.lower_
         key = None
-        if low in PERSON_PRONOUNS and t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
-            # "she said" refers to whoever was last speaking or acting, not to the last name seen
-            key = state.last_subject if t.dep_ in ("nsubj", "nsubjpass") and state.last_subject else \
-                state.last.get("Person")
+        if low == "it" and t.dep_ in ("nsubj", "nsubjpass"):
+            # "The DEA said that it had launched ...": the body last seen as a subject
+            key = next((view.token_keys[x.i] for x in reversed(doc[:t.i]) if x.dep_ in ("nsubj", "nsubjpass")
+                        and x.i in view.token_keys and not view.token_keys[x.i].startswith("Person:")),
+                       state.last_body_subject)
+        elif low in PERSON_PRONOUNS and t.dep_ in ("nsubj", "nsubjpass", "poss", "dobj", "pobj"):
+            # "X fled, but he was arrested": a person subject earlier in the sentence; else whoever was
+            # last speaking or acting, not the last name seen
+            key = next((view.token_keys[x.i] for x in reversed(doc[:t.i]) if x.dep_ in ("nsubj", "nsubjpass")
+                        and view.token_keys.get(x.i, "").startswith("Person:")), None)
+            if key is None:
+                key = state.last_subject if t.dep_ in ("nsubj", "nsubjpass") and state.last_subject else \
+                    state.last.get("Person")
         elif low in ANAPHOR_NOUNS and any(c.lower_ in ("the", "this", "that", "its", "their") for c in t.lefts):
             kind = ANAPHOR_NOUNS[low]
             # "the president" with a name after it is a title, not an anaphor
@@ -111,7 +142,10 @@ def remember(view: SentenceView, state: ArticleState, types: dict[str, str]) -> 
         if m.key:
             state.last[types.get(m.key, m.type)] = m.key
     for i, key in view.token_keys.items():
-        if key.startswith("Person:") and view.doc[i].dep_ in ("nsubj", "nsubjpass"):
-            state.last_subject = key
+        if view.doc[i].dep_ in ("nsubj", "nsubjpass"):
+            if key.startswith("Person:"):
+                state.last_subject = key
+            elif key.split(":")[0] in ("Agency", "Country", "Organization"):
+                state.last_body_subject = key
     if view.date and len(view.date) == 10:
         state.last_date = view.date

@@ -75,6 +75,24 @@ def _negated(tok: Token) -> bool:
     return False
 
 
+PATIENT_NOUN_EVENTS = {"Arrest", "Killing", "Extradition", "Transfer", "Trial", "Appointment"}
+
+
+def _refine(event_type: str, child: Token, tok: Token, role: str | None) -> str | None:
+    """The nearest preposition between a mention and its argument decides ("statement by X" -> agent)."""
+    if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        return role
+    t = tok
+    while t.i != child.i and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in PREP_ROLES:
+            r = PREP_ROLES[t.head.lower_]
+            return "target" if r == "subject" and event_type in TARGET_EVENTS else r
+        if t.dep_ == "poss" and event_type in PATIENT_NOUN_EVENTS:
+            return "subject"  # "his capture": he is the one captured
+        t = t.head
+    return role
+
+
 def _role_of_arc(event_type: str, child: Token, passive: bool) -> str | None:
     dep = child.dep_
     if dep in ("nsubj", "csubj"):
@@ -85,6 +103,8 @@ def _role_of_arc(event_type: str, child: Token, passive: bool) -> str | None:
         return "agent"
     if dep in ("dobj", "attr", "oprd"):
         return "target" if event_type in TARGET_EVENTS else "subject"
+    if dep == "poss" and event_type in PATIENT_NOUN_EVENTS and child.head.pos_ == "NOUN":
+        return "target" if event_type == "Killing" else "subject"
     if dep in ("poss", "compound", "amod", "nmod"):
         return "agent"
     if dep == "prep" or dep == "dative":
@@ -99,48 +119,66 @@ def _role_of_arc(event_type: str, child: Token, passive: bool) -> str | None:
     return None
 
 
+_PRIORITY = {"nsubj": 0, "nsubjpass": 0, "agent": 0, "dobj": 1, "attr": 1, "oprd": 1, "dative": 2, "prep": 2}
+# Verbs whose object names the event they carry out: their subject acts in it.
+CARRIERS = LIGHT_VERBS | {"conduct", "order", "complete", "carry", "lead", "oversee", "seek", "request",
+                          "demand", "approve", "announce", "deny"}
+
+
+def subjects_of(tok: Token) -> list[Token]:
+    """Subjects of a verb, including those hung on its auxiliary ("X are also involved")."""
+    out = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    for aux in tok.children:
+        if aux.dep_ in ("aux", "auxpass"):
+            out += [c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return out
+
+
 def _participants(view: SentenceView, trigger: Token, event_type: str,
                   types: dict[str, str]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    passive = any(c.dep_ == "nsubjpass" for c in trigger.children)
+    found: dict[str, tuple[int, str]] = {}  # key -> (priority, role): core arguments beat adjuncts
 
-    def add(key: str, role: str | None) -> None:
+    def add(key: str, role: str | None, priority: int) -> None:
         if role is None:
             return
         if role == "location" and types.get(key) not in ("Place", "Country"):
             role = "subject" if types.get(key) in ("Initiative", "Law") else "target"
         if role == "destination" and types.get(key) not in ("Place", "Country"):
             role = "target"
-        if all(k != key for k, _ in out):
-            out.append((key, role))
+        if key not in found or priority < found[key][0]:
+            found[key] = (priority, role)
 
-    for child in trigger.children:
-        role = _role_of_arc(event_type, child, passive)
-        for key in view.keys_in(child):
-            add(key, role)
-    # The noun trigger's governing verb: "Sheinbaum denied ... with", "Mexico has extradited ..."
-    carrier = trigger.head if trigger.pos_ == "NOUN" else None
-    hops = 0
-    while carrier is not None and carrier.pos_ in ("NOUN", "ADP") and carrier.head is not carrier and hops < 3:
-        carrier, hops = carrier.head, hops + 1
-    if carrier is not None and carrier is not trigger and carrier.pos_ in ("VERB", "AUX"):
-        for child in carrier.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "agent"):
-                for key in view.keys_in(child):
-                    add(key, "agent")
+    children = list(trigger.children) + [s for s in subjects_of(trigger) if s.head.i != trigger.i]
+    for child in children:
+        if child.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "conj"):
+            continue  # another clause, another event
+        role = _role_of_arc(event_type, child, False)
+        for tok, key in view.keyed_tokens(child, same_clause=True):
+            add(key, _refine(event_type, child, tok, role), _PRIORITY.get(child.dep_, 3))
+    # A noun trigger carried by a verb: "Mexico has conducted the extradition", "launched a training".
+    anchor = trigger.head if trigger.dep_ in ("compound", "amod", "nmod") else trigger
+    carrier = None
+    if anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in CARRIERS:
+        carrier = anchor.head
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.head.pos_ == "VERB":
+        carrier = anchor.head.head  # "opened with a training course"
+    if trigger.pos_ == "NOUN" and carrier is not None:
+        for child in subjects_of(carrier) + [c for c in carrier.children if c.dep_ == "agent"]:
+            for key in view.keys_in(child):
+                add(key, "agent", 0)
     # A relative clause: "Terrance Cole, who was appointed ..." -> the noun it hangs on.
     if trigger.dep_ == "relcl":
         rel = next((c for c in trigger.children if c.tag_ in ("WP", "WDT")), None)
         if rel is not None:
-            role = "subject" if rel.dep_ == "nsubjpass" else "agent"
+            role = "subject" if rel.dep_ in ("nsubjpass", "dobj") else "agent"
             key = view.key_at(trigger.head) or next(iter(view.keys_in(trigger.head)), None)
             if key:
-                add(key, role)
+                add(key, role, 0)
     if trigger.dep_ in ("acl", "amod") and trigger.tag_ == "VBN":
         key = view.key_at(trigger.head)
         if key:
-            add(key, "subject")
-    return out
+            add(key, "subject", 0)
+    return [(k, role) for k, (_, role) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
 def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
@@ -179,6 +217,9 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
         if etype is None:
             continue
         parts = _participants(view, tok, etype, types)
+        if etype in ("Transfer", "Extradition") and not any(
+                r == "destination" or (r == "subject" and types.get(k) == "Person") for k, r in parts):
+            continue  # "the bill was sent by the president": nobody was sent anywhere
         if not parts:
             continue
         if etype in found:

@@ -14,6 +14,7 @@ from spacy.tokens import Token
 
 from .context import SentenceView
 from .dates import year_range
+from .events import subjects_of
 from .gazetteer import AdminInfo, Gazetteer
 
 Found = tuple[str, str, str, dict]
@@ -73,7 +74,8 @@ def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, e
             owner = _owner(view, t, gaz, ensure)
             if owner and titles:
                 kind, title = _title_words(titles)
-                if kind:
+                last = next((t.lower_ for t in reversed(titles) if t.lower_ in LEADER_WORDS | MEMBER_WORDS), "")
+                if kind and _fits_country(owner, kind, last, types):
                     out.append((m.key, kind, owner, {"title": title}))
                 break
             if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER:
@@ -89,7 +91,7 @@ def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, e
                 window and doc[j].text == ","):
             window.append(doc[j])
             j += 1
-        if not window or window[0].text not in (",", "as") and window[0].lower_ != "who":
+        if not _opens_apposition(window):
             continue
         words = [t for t in window if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
         if not words:
@@ -103,9 +105,21 @@ def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, e
         owner = titled[0] if titled else None
         for t in window:
             owner = owner or _owner(view, t, gaz, ensure)
-        if kind and owner and owner != m.key:
+        if kind and owner and owner != m.key and _fits_country(owner, kind, first_title.lower_, types):
             out.append((m.key, kind, owner, {"title": first_title.text}))
     return out + _presidents(view, gaz, ensure)
+
+
+COUNTRY_LEADER_TITLES = {"president", "leader", "head", "chief"}
+COUNTRY_MEMBER_TITLES = {"ambassador", "official", "diplomat", "envoy", "consul", "agent", "officer"}
+
+
+def _fits_country(owner: str, kind: str | None, title: str, types: dict[str, str]) -> bool:
+    """A country is led by its president, not by a 'former defence secretary'; an ambassador serves it,
+    a pilot does not."""
+    if not owner.startswith("Country:"):
+        return True
+    return title in (COUNTRY_LEADER_TITLES if kind == "LEADS" else COUNTRY_MEMBER_TITLES)
 
 
 def _presidents(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Found]:
@@ -125,6 +139,29 @@ def _presidents(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Foun
                 props.update(start=term.start[:4], end=term.end[:4] if term.end else None)
             out.append((m.key, "LEADS", ensure(entry.country, "Country"), props))
     return out
+
+
+APPOINT_VERBS = {"appointed", "named", "nominated", "confirmed", "sworn", "picked", "chosen", "tapped"}
+LEAD_VERBS = {"heads", "leads", "led", "headed", "runs", "ran", "directs", "directed", "commands", "commanded"}
+
+
+def _opens_apposition(window: list[Token]) -> bool:
+    """', the DEA administrator', ', who was appointed DEA director', ' as secretary of Security'."""
+    if not window:
+        return False
+    first = window[0].lower_
+    rest = [t.lower_ for t in window[1:4]]
+    if first == "as":
+        return True
+    if first == ",":
+        window = window[1:]
+        first, rest = (window[0].lower_, [t.lower_ for t in window[1:4]]) if window else ("", [])
+    if first in ("who", "whom"):
+        return bool(set(rest) & (APPOINT_VERBS | LEAD_VERBS)) and not any(
+            t.ent_type_ in ("PERSON", "Person") for t in window[1:4])
+    return bool(window) and (first in ("the", "a", "an", "then", "now", "former", "its", "his", "her", "their",
+                                       "mexico", "mexico's", "also", "currently")
+                             or window[0].ent_type_ not in ("", "PERSON", "Person", "DATE", "CARDINAL"))
 
 
 def _owner(view: SentenceView, tok: Token, gaz: Gazetteer, ensure: Ensure) -> str | None:
@@ -222,7 +259,7 @@ def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: s
     reported = any(t.lower_ in REPORT_CUES for t in view.doc)
     for tok in view.doc:
         lemma = tok.lemma_.lower()
-        subjects = [k for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for k in view.keys_in(c)]
+        subjects = [k for c in subjects_of(tok) for k in view.keys_in(c)]
         withs = [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for k in view.keys_in(c)]
         if lemma in ("lead", "head", "run", "command", "direct") and tok.pos_ == "VERB":
             # "Sedena, then led by General X" / "X headed the Federal Investigation Agency"
@@ -242,8 +279,9 @@ def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: s
                     out.append((person, "LEADS", led, {}))
         elif lemma == "coordinate" and tok.pos_ == "VERB":
             passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+            objects = withs + [k for c in tok.children if c.dep_ == "dobj" for k in view.keys_in(c)]
             for s in subjects:
-                for w in withs:
+                for w in (withs if passive else objects):
                     out.append((w, "COORDINATES", s, {}) if passive else (s, "COORDINATES", w, {}))
         elif (lemma in ("involve", "participate", "join") or (lemma == "take" and any(
                 c.lower_ == "part" for c in tok.children))) and tok.pos_ in ("VERB", "ADJ", "AUX"):
