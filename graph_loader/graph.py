@@ -12,7 +12,9 @@ properties, so a fact told by two articles is one edge that keeps both sources.
 
 >>> g = new_graph()
 >>> add_node(g, "person:a", "Person", "A", article_id="article:1")
+True
 >>> add_node(g, "person:a", "Person", "A", aliases=["Al"], article_id="article:2")
+False
 >>> g.nodes["person:a"]["articles"], g.nodes["person:a"]["aliases"]
 (['article:1', 'article:2'], ['Al'])
 """
@@ -41,9 +43,13 @@ def _merge_list(target: list, items: Iterable) -> None:
 
 
 def add_node(g: nx.MultiDiGraph, nid: str, label: str, name: str, *, aliases: Iterable[str] = (),
-             article_id: str | None = None, evidence: Evidence | None = None, **props: Any) -> None:
-    """Add or merge a node: lists are unioned, scalar properties keep their first non-empty value."""
+             article_id: str | None = None, evidence: Evidence | None = None, **props: Any) -> bool:
+    """Add or merge a node: lists are unioned, scalar properties keep their first non-empty value.
+
+    Returns whether the node is new.
+    """
     data = g.nodes[nid] if nid in g else None
+    created = data is None
     if data is None:
         g.add_node(nid, label=label, name=name, aliases=[], articles=[], evidence=[])
         data = g.nodes[nid]
@@ -57,6 +63,7 @@ def add_node(g: nx.MultiDiGraph, nid: str, label: str, name: str, *, aliases: It
             _merge_list(data.setdefault(key, []), value)
         elif value not in (None, "") and data.get(key) in (None, ""):
             data[key] = value
+    return created
 
 
 def edge_key(rel_type: str, props: dict[str, Any]) -> str:
@@ -71,10 +78,11 @@ def edge_key(rel_type: str, props: dict[str, Any]) -> str:
 
 
 def add_edge(g: nx.MultiDiGraph, source: str, rel_type: str, target: str, *,
-             evidence: Evidence | None = None, **props: Any) -> None:
-    """Add or merge an edge; evidence and articles accumulate across articles."""
+             evidence: Evidence | None = None, **props: Any) -> bool:
+    """Add or merge an edge; evidence and articles accumulate across articles. Returns whether it is new."""
     key = edge_key(rel_type, props)
-    if g.has_edge(source, target, key):
+    created = not g.has_edge(source, target, key)
+    if not created:
         data = g.edges[source, target, key]
     else:
         g.add_edge(source, target, key=key, type=rel_type, articles=[], evidence=[])
@@ -85,6 +93,7 @@ def add_edge(g: nx.MultiDiGraph, source: str, rel_type: str, target: str, *,
     if evidence is not None:
         _merge_list(data["articles"], [evidence.article_id])
         _merge_list(data["evidence"], [evidence.to_dict()])
+    return created
 
 
 class GraphError(ValueError):
@@ -116,34 +125,43 @@ def add_extraction(g: nx.MultiDiGraph, ex: Extraction, ontology: Ontology | None
     for ev in ex.events:
         if ev.type not in onto.event_types:
             raise GraphError(f"{art.path or art.id}: unknown event type {ev.type!r}")
+        for p in ev.participants:
+            onto.validate_edge(labels[resolve(p.entity)], "PARTICIPANT", "Event")
+    for c in ex.claims:
+        onto.validate_edge(labels[resolve(c.claimant)], "ASSERTS" if c.stance == "asserts" else "DENIES", "Claim")
 
-    before_nodes, before_edges = g.number_of_nodes(), g.number_of_edges()
-    add_node(g, art.id, "Article", art.title or art.id, article_id=art.id, title=art.title, url=art.url,
-             publisher=art.publisher, published=art.published, language=art.language)
+    new = {"nodes": 0, "edges": 0}
+
+    def node(*args: Any, **kwargs: Any) -> None:
+        new["nodes"] += add_node(g, *args, **kwargs)
+
+    def edge(*args: Any, **kwargs: Any) -> None:
+        new["edges"] += add_edge(g, *args, **kwargs)
+
+    node(art.id, "Article", art.title or art.id, article_id=art.id, title=art.title, url=art.url,
+         publisher=art.publisher, published=art.published, language=art.language)
     for e in ex.entities:
         first = e.evidence[0] if e.evidence else None
-        add_node(g, e.id, e.type, e.name, aliases=e.aliases, article_id=art.id, evidence=first,
-                 **{k: v for k, v in e.props.items() if k != "mentions"})
-        add_edge(g, art.id, "MENTIONS", e.id, evidence=first)
+        node(e.id, e.type, e.name, aliases=e.aliases, article_id=art.id, evidence=first,
+             **{k: v for k, v in e.props.items() if k != "mentions"})
+        edge(art.id, "MENTIONS", e.id, evidence=first)
     for r in ex.relations:
-        add_edge(g, resolve(r.source), r.type, resolve(r.target), evidence=r.evidence, **r.props)
+        edge(resolve(r.source), r.type, resolve(r.target), evidence=r.evidence, **r.props)
     for ev in ex.events:
-        add_node(g, ev.id, "Event", ev.name, article_id=art.id, evidence=ev.evidence,
-                 event_type=ev.type, date=ev.date)
-        add_edge(g, art.id, "MENTIONS", ev.id, evidence=ev.evidence)
+        node(ev.id, "Event", ev.name, article_id=art.id, evidence=ev.evidence, event_type=ev.type, date=ev.date)
+        edge(art.id, "MENTIONS", ev.id, evidence=ev.evidence)
         for p in ev.participants:
-            add_edge(g, resolve(p.entity), "PARTICIPANT", ev.id, evidence=ev.evidence, role=p.role)
+            edge(resolve(p.entity), "PARTICIPANT", ev.id, evidence=ev.evidence, role=p.role)
         for admin in ev.during:
-            add_node(g, admin.id, "Administration", admin.name, aliases=admin.aliases, **admin.props)
-            add_edge(g, ev.id, "DURING", admin.id, evidence=ev.evidence)
+            node(admin.id, "Administration", admin.name, aliases=admin.aliases, **admin.props)
+            edge(ev.id, "DURING", admin.id, evidence=ev.evidence)
     for c in ex.claims:
-        add_node(g, c.id, "Claim", c.claim, article_id=art.id, evidence=c.evidence)
-        add_edge(g, art.id, "MENTIONS", c.id, evidence=c.evidence)
-        add_edge(g, resolve(c.claimant), "ASSERTS" if c.stance == "asserts" else "DENIES", c.id,
-                 evidence=c.evidence)
+        node(c.id, "Claim", c.claim, article_id=art.id, evidence=c.evidence)
+        edge(art.id, "MENTIONS", c.id, evidence=c.evidence)
+        edge(resolve(c.claimant), "ASSERTS" if c.stance == "asserts" else "DENIES", c.id, evidence=c.evidence)
         stances = {d["type"] for _, _, d in g.in_edges(c.id, data=True)}
         g.nodes[c.id]["contested"] = {"ASSERTS", "DENIES"} <= stances
-    return {"nodes": g.number_of_nodes() - before_nodes, "edges": g.number_of_edges() - before_edges}
+    return new
 
 
 def build_graph(extractions: Iterable[Extraction]) -> nx.MultiDiGraph:

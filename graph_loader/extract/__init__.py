@@ -176,7 +176,8 @@ def _extract(article: Article, docs: list) -> Extraction:
         countries = {k: e.props["country"] and f"Country:{normalise_name(e.props['country'])}"
                      for k, e in b.entities.items() if e.props.get("country")}
         for c in find_claims(view, state, gaz, names, b.ensure, countries):
-            b.claims.append(Claim(b.entities[c.claimant].name, c.stance, c.claim, b.evidence))
+            if b.onto.allows(b.entities[c.claimant].type, "ASSERTS", "Claim"):
+                b.claims.append(Claim(b.entities[c.claimant].name, c.stance, c.claim, b.evidence))
         remember(view, state, types)
     _implied_part_of(b)
     return _finish(b)
@@ -215,7 +216,8 @@ def _administrations(b: _Builder, view, published: str | None) -> None:
 
 def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> None:
     for fe in find_events(view, types):
-        parts = [Participant(b.entities[k].name, role) for k, role in fe.participants if k in b.entities]
+        parts = [Participant(b.entities[k].name, role) for k, role in fe.participants
+                 if k in b.entities and b.onto.allows(b.entities[k].type, "PARTICIPANT", "Event")]
         if not parts:
             continue
         ev = Event(fe.type, b.evidence, parts, _event_date(fe.trigger, view, b.article.published, state),

@@ -138,9 +138,17 @@ class Resolver:
             if m.canonical.upper() in self._aliases and m.kind == "ner":
                 m.canonical = self._aliases[m.canonical.upper()]
                 m.type = next((x.type for x in all_mentions if x.canonical == m.canonical), m.type)
+        # One type per name within an article: the gazetteer's, else Person, else the most frequent.
+        votes: dict[str, Counter[str]] = {}
+        for m in all_mentions:
+            if m.canonical:
+                votes.setdefault(normalise_name(m.canonical), Counter())[m.type] += 3 if m.kind == "alias" else 1
+        settled = {n: ("Person" if "Person" in c and c.most_common(1)[0][1] < 3 else c.most_common(1)[0][0])
+                   for n, c in votes.items()}
         for m in all_mentions:
             if not m.canonical:
                 continue
+            m.type = settled[normalise_name(m.canonical)]
             key = f"{m.type}:{normalise_name(m.canonical)}"
             m.key = key
             ent = self.entities.get(key)
