@@ -89,6 +89,9 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE_CHARS = 1000
+
+
 def _append(out: list[Sentence], chunk: str, start: int, end: int, base: int) -> None:
     piece = chunk[start:end]
     stripped = piece.strip()
@@ -96,7 +99,17 @@ def _append(out: list[Sentence], chunk: str, start: int, end: int, base: int) ->
         return
     lead = len(piece) - len(piece.lstrip())
     s = base + start + lead
-    out.append(Sentence(stripped, s, s + len(stripped)))
+    # No real sentence is this long; cutting run-on text keeps the parser's cost linear.
+    while len(stripped) > MAX_SENTENCE_CHARS:
+        cut = stripped.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        head = stripped[:cut].rstrip()
+        out.append(Sentence(head, s, s + len(head)))
+        rest = stripped[cut:]
+        s += cut + len(rest) - len(rest.lstrip())
+        stripped = rest.strip()
+    if stripped:
+        out.append(Sentence(stripped, s, s + len(stripped)))
 
 
 # --- front matter and validation ------------------------------------------------------------------
