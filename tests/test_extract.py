@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED_ARTICLE, SEED_GOLD, SHARED
 
 from graph_loader.articles import parse_article, read_article
 from graph_loader.extract import extract_article
-
-from conftest import ROOT, SEED_ARTICLE, SEED_GOLD, SHARED
 
 EVAL = ROOT / "sample_data" / "eval"
 

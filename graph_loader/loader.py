@@ -1,0 +1,344 @@
+"""Load article files into the embedded store or Neo4j: read, extract, correct, merge, write.
+
+Bad input never costs what is already stored. A file that cannot be read (or whose extraction breaks
+the ontology) is recorded as a failure "FILE: problem" and the other files still load. The embedded
+store is rewritten atomically once, at the end, so the old file stays whole if anything fails; Neo4j
+gets one transaction per article, so an article lands whole or not at all. When the store cannot be
+read or Neo4j cannot be reached, :class:`LoadError` says so in one line, before any extraction.
+
+>>> r = LoadReport("embedded", "graph.json", articles_loaded=1, nodes_added=Counter(Person=2))
+>>> r.ok, r.nodes_added["Person"]
+(True, 2)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .articles import ArticleError, find_article_files, read_article
+from .graph import GraphError, add_extraction, build_graph, new_graph
+from .model import Article, Extraction
+from .ontology import OntologyError
+from .settings import Settings, load_settings
+
+TARGETS = ("embedded", "neo4j")
+
+
+class LoadError(RuntimeError):
+    """The load cannot go on (store unreadable, Neo4j unreachable, no spaCy model); one line, no secrets.
+
+    ``report`` holds what was loaded before the problem, when anything was.
+    """
+
+    def __init__(self, message: str, report: LoadReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class LoadReport:
+    """What a load did: articles loaded, failures ("FILE: problem"), what was added, extraction notes."""
+
+    target: str
+    destination: str
+    articles_loaded: int = 0
+    loaded: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    nodes_added: Counter = field(default_factory=Counter)
+    edges_added: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    total_nodes: int | None = None
+    total_edges: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def table(self) -> str:
+        """The summary printed at the end of ``portero load``."""
+        where = "the embedded store" if self.target == "embedded" else "Neo4j at"
+        tried = self.articles_loaded + len(self.failures)
+        lines = [f"Loaded {self.articles_loaded} of {tried} article file(s) into {where} {self.destination}"]
+        rows = [("nodes", label, n) for label, n in sorted(self.nodes_added.items())]
+        rows += [("relationships", rel, n) for rel, n in sorted(self.edges_added.items())]
+        if rows:
+            w = max(len(r[1]) for r in rows)
+            lines.append(f"  {'added':<14}{'label/type':<{w}}  {'count':>6}")
+            lines += [f"  {kind:<14}{name:<{w}}  {n:>6}" for kind, name, n in rows]
+        elif self.articles_loaded:
+            lines.append("  nothing new: every node and relationship was already there")
+        if self.total_nodes is not None:
+            lines.append(f"The graph now holds {self.total_nodes} nodes and {self.total_edges} relationships.")
+        lines += [f"note: {n}" for n in self.notes]
+        if self.failures:
+            lines.append(f"{len(self.failures)} file(s) failed (listed on stderr).")
+        return "\n".join(lines)
+
+
+def _one_line(text: str, secret: str = "", limit: int = 300) -> str:
+    """A message on one line, shortened, with the password (if any) masked."""
+    s = " ".join(str(text).split())
+    if secret:
+        s = s.replace(secret, "***")
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+# ----------------------------------------------------------------------------------------- Neo4j
+
+
+def connect_neo4j(settings: Settings) -> Any:
+    """A driver that has reached the server; :class:`LoadError` naming the URI (never the password).
+
+    The caller closes it.
+    """
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
+
+    uri, secret = settings.neo4j_uri, settings.neo4j_password
+    try:
+        driver = GraphDatabase.driver(uri, auth=settings.neo4j_auth, connection_timeout=10.0,
+                                      max_transaction_retry_time=settings.max_retry_time)
+    except (ConfigurationError, ValueError) as exc:
+        raise LoadError(_one_line(f"Neo4j URI {uri} is not valid: {exc}", secret)) from None
+    try:
+        driver.verify_connectivity()
+    except AuthError:
+        driver.close()
+        raise LoadError(f"Neo4j at {uri} refused the credentials of user {settings.neo4j_username!r} "
+                        "(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
+    except (ServiceUnavailable, OSError) as exc:
+        driver.close()
+        hint = "; start it with `portero neo4j start`" if settings.neo4j_is_local else ""
+        reason = re.search(r"\(reason ([^()]*)\)", str(exc))  # the driver's text wraps the OS's reason
+        why = reason.group(1) if reason else str(exc)
+        raise LoadError(_one_line(f"Neo4j at {uri} is unreachable: {why}", secret) + hint) from None
+    except Neo4jError as exc:
+        driver.close()
+        raise LoadError(_one_line(f"Neo4j at {uri}: {exc.message or exc}", secret)) from None
+    return driver
+
+
+# ------------------------------------------------------------------------------------ extraction
+
+
+def _extractions(articles: list[Article], nlp: Any) -> Iterator[tuple[Article, Extraction | Exception]]:
+    """Each article with its extraction, or with the exception its extraction raised.
+
+    Articles are parsed in batches (``nlp.pipe``); if one breaks the batch, the rest are read one by one.
+    """
+    from .extract import extract_article, extract_articles
+
+    it = extract_articles(articles, nlp)
+    for i, article in enumerate(articles):
+        try:
+            yield article, next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # an extraction bug costs this article only
+            yield article, exc
+            for rest in articles[i + 1:]:
+                try:
+                    yield rest, extract_article(rest, nlp)
+                except Exception as exc2:
+                    yield rest, exc2
+            return
+
+
+def _curated(article: Article, ex: Extraction) -> Extraction:
+    """The extraction with the article's curation overlay applied, when it has one.
+
+    Raises ``CurationError`` naming the overlay file when it cannot be read or applied: loading the
+    article without the human corrections would put back what a person took out.
+    """
+    if not article.path:
+        return ex
+    from .curation import CurationError, apply_curation, curation_path, read_curation
+
+    try:
+        overlay = read_curation(article.path)
+        return apply_curation(ex, overlay) if overlay else ex
+    except CurationError:
+        raise
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise CurationError(f"{curation_path(article.path)}: cannot apply the curation: {exc}") from None
+
+
+def _notes(article: Article, ex: Extraction) -> list[str]:
+    """The extraction's notes, each naming the article's file once."""
+    source = article.path or article.id
+    notes = [n if n.startswith(f"{source}: ") else f"{source}: {n}" for n in ex.notes]
+    if not ex.entities and not any(("no actors" in n or "no entities" in n) for n in notes):
+        notes.append(f"{source}: no entities found")
+    return notes
+
+
+def read_articles(paths: Iterable[str | Path], published: str | None = None
+                  ) -> tuple[list[Article], list[str]]:
+    """The readable articles among ``paths`` (files or folders) and a failure line for each other one."""
+    articles: list[Article] = []
+    failures: list[str] = []
+    seen: set[Path] = set()
+    for item in find_article_files(paths):
+        if isinstance(item, ArticleError):
+            failures.append(str(item))
+            continue
+        resolved = item.resolve()
+        if resolved in seen:  # the same file named twice (a file and its folder)
+            continue
+        seen.add(resolved)
+        try:
+            articles.append(read_article(item, published))
+        except ArticleError as exc:
+            failures.append(str(exc))
+        except OSError as exc:  # permissions, a file vanishing while read
+            failures.append(f"{item}: {exc.strerror or exc}")
+    return articles, failures
+
+
+# ------------------------------------------------------------------------------------------ load
+
+
+def load_paths(paths: Iterable[str | Path], to: str = "embedded", settings: Settings | None = None,
+               progress: bool = True, published: str | None = None, nlp: Any = None) -> LoadReport:
+    """Load the articles at ``paths`` (files or folders) into the embedded store or Neo4j.
+
+    Returns a :class:`LoadReport`; raises :class:`LoadError` when the destination cannot be used (then
+    nothing was changed, or, for Neo4j going away mid-load, only whole articles were written).
+    """
+    settings = settings or load_settings()
+    if to not in TARGETS:
+        raise LoadError(f"unknown destination {to!r}: choose embedded or neo4j")
+    articles, failures = read_articles(paths, published)
+    destination = str(settings.store_path) if to == "embedded" else settings.neo4j_uri
+    report = LoadReport(to, destination, failures=failures)
+    if to == "embedded":
+        return _load_embedded(articles, report, settings, progress, nlp)
+    return _load_neo4j(articles, report, settings, progress, nlp)
+
+
+def _model(nlp: Any, settings: Settings) -> Any:
+    if nlp is not None:
+        return nlp
+    from .extract import load_nlp
+
+    try:
+        return load_nlp(settings.spacy_model)
+    except (RuntimeError, OSError, ImportError) as exc:
+        raise LoadError(_one_line(str(exc))) from None
+
+
+def _progress(total: int, to: str, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"Loading into {to}", unit="article", file=sys.stderr,
+                disable=not enabled or total == 0, dynamic_ncols=True)
+
+
+def _prepared(article: Article, result: Extraction | Exception, report: LoadReport) -> Extraction | None:
+    """The extraction ready to merge, or None after recording why the article failed."""
+    from .curation import CurationError
+
+    source = article.path or article.id
+    if isinstance(result, Exception):
+        report.failures.append(_one_line(f"{source}: extraction failed: {type(result).__name__}: {result}"))
+        return None
+    try:
+        ex = _curated(article, result)
+    except CurationError as exc:
+        report.failures.append(_one_line(str(exc)))
+        return None
+    try:
+        build_graph([ex])  # validates against the ontology without touching the real graph
+    except (GraphError, OntologyError) as exc:
+        message = str(exc)
+        report.failures.append(_one_line(message if message.startswith(source) else f"{source}: {message}"))
+        return None
+    report.notes += _notes(article, ex)
+    return ex
+
+
+def _load_embedded(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
+                   nlp: Any) -> LoadReport:
+    from .sinks.embedded import StoreError, read_store, store_lock, write_store
+
+    path = settings.store_path
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(store_lock(path))  # one load at a time reads, merges and writes the store
+        except OSError as exc:
+            raise LoadError(f"{path}: cannot lock the store: {exc.strerror or exc}") from None
+        try:
+            g = read_store(path) if path.exists() else new_graph()
+        except StoreError as exc:
+            raise LoadError(f"{exc} - it was left untouched; move it away to start a new store") from None
+        if articles:
+            nlp = _model(nlp, settings)
+        old_nodes, old_edges = set(g.nodes), set(g.edges(keys=True))
+        with _progress(len(articles), "the embedded store", progress) as bar:
+            for article, result in _extractions(articles, nlp):
+                ex = _prepared(article, result, report)
+                if ex is not None:
+                    add_extraction(g, ex)
+                    report.articles_loaded += 1
+                    report.loaded.append(article.path or article.id)
+                bar.update(1)
+        if report.articles_loaded:
+            try:
+                write_store(g, path)
+            except StoreError as exc:
+                raise LoadError(str(exc)) from None
+        report.nodes_added = Counter(g.nodes[n].get("label", "?") for n in set(g.nodes) - old_nodes)
+        report.edges_added = Counter(g.edges[e].get("type", "?") for e in set(g.edges(keys=True)) - old_edges)
+        report.total_nodes, report.total_edges = g.number_of_nodes(), g.number_of_edges()
+        return report
+
+
+def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
+                nlp: Any) -> LoadReport:
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    from .sinks.neo4j import ensure_schema, write_extraction
+
+    uri, db = settings.neo4j_uri, settings.neo4j_database
+    driver = connect_neo4j(settings)  # before the slow extraction: fail fast
+    try:
+        try:
+            ensure_schema(driver, db)
+        except (Neo4jError, DriverError) as exc:
+            raise LoadError(_one_line(f"Neo4j at {uri}: cannot create the schema: {exc}",
+                                      settings.neo4j_password)) from None
+        if articles:
+            nlp = _model(nlp, settings)
+        with _progress(len(articles), "Neo4j", progress) as bar:
+            for article, result in _extractions(articles, nlp):
+                ex = _prepared(article, result, report)
+                if ex is not None:
+                    try:
+                        stats = write_extraction(driver, ex, db, settings.batch_size)
+                    except (Neo4jError, DriverError, OSError) as exc:
+                        report.failures.append(_one_line(f"{article.path}: not written: {exc}",
+                                                         settings.neo4j_password))
+                        raise LoadError(_one_line(
+                            f"Neo4j at {uri} failed while loading {article.path}: {exc} "
+                            f"({report.articles_loaded} article(s) were written before)",
+                            settings.neo4j_password), report) from None
+                    report.articles_loaded += 1
+                    report.loaded.append(article.path or article.id)
+                    report.nodes_added.update(stats["nodes_by_label"])
+                    report.edges_added.update(stats["relationships_by_type"])
+                bar.update(1)
+        with contextlib.suppress(Neo4jError, DriverError):
+            report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",
+                                                      database_=db).records[0]["c"]
+            report.total_edges = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c",
+                                                      database_=db).records[0]["c"]
+        return report
+    finally:
+        driver.close()

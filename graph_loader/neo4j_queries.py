@@ -1,0 +1,183 @@
+"""All the Cypher the loader writes with, as parameterised builders.
+
+Labels, relationship types and property keys are spliced into the text only after they are checked
+against the validated ontology (or escaped, for property keys); every value travels as a parameter.
+Each builder returns the text of one ``UNWIND $batch.rows AS row`` statement for a group of rows of the same
+shape, so a batch is one round trip.
+
+Evidence cannot be stored as a list of maps (Neo4j properties hold only scalars and lists of scalars),
+so it is kept as four parallel lists ``evidence_articles``, ``evidence_sentences``, ``evidence_starts``
+and ``evidence_ends``. Lists are merged as sets, scalars keep their first value, so loading the same
+article twice changes nothing.
+
+>>> q = merge_nodes_query("Person", list_keys=["aliases", "articles"])
+>>> q.splitlines()[3:5]
+['MERGE (n:`Person` {id: row.id})', 'ON CREATE SET n += row.props']
+>>> merge_nodes_query("Robot")
+Traceback (most recent call last):
+...
+graph_loader.ontology.OntologyError: unknown node label 'Robot'
+>>> print(merge_relationships_query("Person", "LEADS", "Agency").split("ON CREATE")[0])
+CYPHER replan=skip
+UNWIND $batch.rows AS row
+MATCH (a:`Person` {id: row.source})
+MATCH (b:`Agency` {id: row.target})
+WITH a, b, row, EXISTS { (a)-[:`LEADS` {key: row.key}]->(b) } AS existed
+MERGE (a)-[r:`LEADS` {key: row.key}]->(b)
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .ontology import Ontology, OntologyError, load_ontology
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "cypher" / "schema.cypher"
+
+# The four parallel lists that hold evidence, in the order of the graph's evidence dict keys.
+EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
+
+
+def quote(name: str) -> str:
+    """Backquote an identifier (a property key), doubling any backquote inside it.
+
+    >>> quote("name"), quote("we`ird")
+    ('`name`', '`we``ird`')
+    """
+    if not name:
+        raise ValueError("an identifier cannot be empty")
+    return "`" + name.replace("`", "``") + "`"
+
+
+# ------------------------------------------------------------------------------------------ schema
+
+
+def _split_statements(text: str) -> list[str]:
+    """Statements of a Cypher script: ``//`` comments dropped, split at ``;``, whitespace collapsed."""
+    lines = [re.sub(r"//.*$", "", line) for line in text.splitlines()]
+    body = "\n".join(lines)
+    return [" ".join(s.split()) for s in body.split(";") if s.strip()]
+
+
+def schema_from_ontology(ontology: Ontology | None = None) -> list[str]:
+    """The schema statements the ontology implies (used when ``cypher/schema.cypher`` is not shipped).
+
+    >>> schema_from_ontology()[0]
+    'CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE'
+    """
+    onto = ontology or load_ontology()
+    out = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+           for label in onto.nodes]
+    out += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
+            for label in onto.actor_labels]
+    out += ["CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)",
+            "CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.event_type)",
+            f"CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (n:{'|'.join(onto.actor_labels)}) "
+            "ON EACH [n.name, n.aliases]"]
+    return out
+
+
+def schema_statements(path: Path = SCHEMA_PATH) -> list[str]:
+    """The statements of ``cypher/schema.cypher`` (or, when the file is absent, of the ontology)."""
+    if not path.exists():
+        return schema_from_ontology()
+    return _split_statements(path.read_text(encoding="utf-8"))
+
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+# Write statements keep their first plan: they find nodes through the uniqueness constraints whatever
+# the statistics say, and replanning each of them whenever a young database doubles in size would
+# cost more than the writes (a plan takes ~100 ms, a cached batch a few).
+PLAN_ONCE = "CYPHER replan=skip"
+# Rows come wrapped in a map (``{"batch": {"rows": [...]}}``): Neo4j keys its plan cache on the size of
+# a list parameter (in buckets), so a bare ``$rows`` would be planned again for 1, 2, 4, 30... rows.
+UNWIND_ROWS = "UNWIND $batch.rows AS row"
+
+
+# ------------------------------------------------------------------------------------------ writes
+
+
+def _merge_existing(var: str, list_keys: Iterable[str]) -> list[str]:
+    """Lines that merge a row into an element that existed before this statement.
+
+    A new element got the row's properties wholesale (``ON CREATE SET``, as fast as a CREATE); only an
+    old one needs merging. Scalars keep their first value whatever their keys (the row's properties
+    are set, then the old ones put back), so the text does not depend on which scalars a row has and
+    Neo4j plans it once. Lists are then unioned; evidence is appended only when not already held (same
+    article and offsets). Every right-hand side reads the ``before`` snapshot, so the order of SET items
+    is moot.
+    """
+    old = {name: f"coalesce(before.{name}, [])" for name in EVIDENCE_LISTS}
+    new = {name: f"row.props.{name}" for name in EVIDENCE_LISTS}
+    fresh = (f"[i IN range(0, size({new['evidence_articles']}) - 1) WHERE NOT any("
+             f"j IN range(0, size({old['evidence_articles']}) - 1) "
+             f"WHERE {old['evidence_articles']}[j] = {new['evidence_articles']}[i] "
+             f"AND {old['evidence_starts']}[j] = {new['evidence_starts']}[i] "
+             f"AND {old['evidence_ends']}[j] = {new['evidence_ends']}[i])]")
+    items = []
+    for key in sorted(set(list_keys) - set(EVIDENCE_LISTS)):
+        k = quote(key)
+        items.append(f"{var}.{k} = coalesce(before.{k}, []) + "
+                     f"[x IN row.props.{k} WHERE NOT x IN coalesce(before.{k}, [])]")
+    items += [f"{var}.{name} = {old[name]} + [i IN fresh | {new[name]}[i]]" for name in EVIDENCE_LISTS]
+    return [
+        f"WITH {var}, row, properties({var}) AS before WHERE existed",
+        f"WITH {var}, row, before, {fresh} AS fresh",
+        f"SET {var} += row.props",
+        f"SET {var} += before",
+        "SET " + ",\n    ".join(items),
+    ]
+
+
+def merge_nodes_query(label: str, list_keys: Iterable[str] = (), event_type: str | None = None,
+                      ontology: Ontology | None = None) -> str:
+    """MERGE one node per row on ``(label {id})``, events also getting their event-type label.
+
+    Rows: ``{id, props}``: ``props`` holds every property, with a list (maybe empty) for every key of
+    ``list_keys`` and the four evidence lists.
+    """
+    onto = ontology or load_ontology()
+    onto.validate_node(label)
+    lab = quote(label)
+    lines = [PLAN_ONCE, UNWIND_ROWS,
+             f"WITH row, EXISTS {{ MATCH (:{lab} {{id: row.id}}) }} AS existed",
+             f"MERGE (n:{lab} {{id: row.id}})",
+             "ON CREATE SET n += row.props"]
+    if event_type is not None:
+        if label != "Event" or event_type not in onto.event_types:
+            raise OntologyError(f"unknown event type {event_type!r}")
+        lines.append(f"SET n:{quote(event_type)}")
+    return "\n".join(lines + _merge_existing("n", list_keys))
+
+
+def merge_relationships_query(source_label: str, rel_type: str, target_label: str,
+                              list_keys: Iterable[str] = (), ontology: Ontology | None = None) -> str:
+    """MERGE one relationship per row between nodes matched by label and id (so the id index is used).
+
+    Rows: ``{source, target, key, props}``; the ``key`` (from ``graph.edge_key``) tells apart
+    relationships of the same type between the same two nodes (e.g. two PARTICIPANT roles).
+    """
+    onto = ontology or load_ontology()
+    onto.validate_edge(source_label, rel_type, target_label)
+    rel = quote(rel_type)
+    lines = [PLAN_ONCE, UNWIND_ROWS,
+             f"MATCH (a:{quote(source_label)} {{id: row.source}})",
+             f"MATCH (b:{quote(target_label)} {{id: row.target}})",
+             f"WITH a, b, row, EXISTS {{ (a)-[:{rel} {{key: row.key}}]->(b) }} AS existed",
+             f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b)",
+             "ON CREATE SET r += row.props"]
+    return "\n".join(lines + _merge_existing("r", list_keys))
+
+
+# A claim is contested once some actor asserts it and another denies it, whichever article said so.
+UPDATE_CONTESTED = PLAN_ONCE + """
+UNWIND $batch.ids AS id
+MATCH (c:Claim {id: id})
+SET c.contested = EXISTS { (c)<-[:ASSERTS]-() } AND EXISTS { (c)<-[:DENIES]-() }"""
+
+COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
