@@ -1,0 +1,514 @@
+"""Snapshots for a lesson: one self-contained web page, or a PNG/SVG image, of a part of the graph.
+
+``portero snapshot`` and the app's Snapshot page both use these functions:
+
+- :func:`focus_subgraph` / :func:`overview_subgraph` choose what to show; article nodes are left out of
+  the picture and listed as sources instead (``subgraph.graph["sources"]``);
+- :func:`sources_caption` writes the caption: article titles, publishers and dates;
+- :func:`snapshot_html` is ONE file with the interactive graph, legend, title, caption, creation date
+  and, as text, every fact shown with its evidence sentence; it requests nothing from any host;
+- :func:`snapshot_image` is a PNG or an SVG (text kept as text) drawn with matplotlib.
+
+Text from articles is data, never markup: it is escaped in the page and in the SVG.
+
+>>> from graph_loader.graph import add_edge, add_node, new_graph
+>>> g = new_graph()
+>>> add_node(g, "person:ana", "Person", "Ana Ruíz", aliases=["Ruíz"])
+>>> add_node(g, "agency:dea", "Agency", "Drug Enforcement Administration", aliases=["DEA"])
+>>> add_edge(g, "person:ana", "LEADS", "agency:dea")
+>>> sorted(focus_subgraph(g, "ANA RUIZ", hops=1).nodes)
+['agency:dea', 'person:ana']
+>>> focus_subgraph(g, "Nobody", hops=1)
+Traceback (most recent call last):
+...
+graph_loader.snapshot.SnapshotError: unknown actor 'Nobody': no node has that name or alias
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import io
+import math
+import os
+import sys
+import tempfile
+import textwrap
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .model import normalise_name
+from .ontology import Ontology, load_ontology
+
+DEFAULT_HOPS = 2  # events and claims sit between actors: two hops reach the actors they connect
+IMAGE_MAX_NODES = 300  # beyond this a still image is unreadable (and the layout slow)
+FORMATS = ("html", "png", "svg")
+# Edges never followed when growing a neighbourhood: MENTIONS (articles become the caption) and
+# DURING except from the focus itself (an administration would pull in every event of its term).
+SKIP_TYPES = frozenset({"MENTIONS"})
+FOCUS_ONLY_TYPES = frozenset({"DURING"})
+
+
+class SnapshotError(ValueError):
+    """What to draw cannot be found or made; the message names the actor or file and the problem."""
+
+
+# --- what to show ------------------------------------------------------------------------------------
+
+
+def find_node(g: nx.MultiDiGraph, name: str) -> str:
+    """The id of the node named ``name`` (or with it as an alias), ignoring case and accents.
+
+    Several matches: an actor beats an event or claim, then the better-connected node wins. Raises
+    :class:`SnapshotError` naming the unknown actor, with close names as suggestions.
+    """
+    key = normalise_name(name or "")
+    if not key:
+        raise SnapshotError("no actor given: name one with --focus NAME")
+    if key in g and g.nodes[key].get("label") != "Article":  # an id given as is
+        return key
+    onto = load_ontology()
+    found = []
+    for nid, d in g.nodes(data=True):
+        if d.get("label") == "Article":
+            continue
+        names = [d.get("name") or "", *(d.get("aliases") or [])]
+        if any(normalise_name(str(n)) == key for n in names):
+            found.append(nid)
+    if found:
+        return min(found, key=lambda n: (g.nodes[n].get("label") not in onto.actor_labels, -g.degree(n), n))
+    raise SnapshotError(f"unknown actor {name!r}: no node has that name or alias" + _suggest(g, key))
+
+
+def _suggest(g: nx.MultiDiGraph, key: str) -> str:
+    onto = load_ontology()
+    names: dict[str, str] = {}
+    for _, d in g.nodes(data=True):
+        if d.get("label") in onto.actor_labels:
+            for n in [d.get("name") or "", *(d.get("aliases") or [])]:
+                names.setdefault(normalise_name(str(n)), str(d.get("name") or n))
+    words: dict[str, str] = {}  # a misspelt surname should still find the person
+    for n, full in names.items():
+        for w in n.split():
+            if len(w) >= 4:
+                words.setdefault(w, full)
+    hits = [names[n] for n in names if key in n]
+    hits += [names[n] for n in difflib.get_close_matches(key, list(names), n=3, cutoff=0.75)]
+    hits += [words[w] for w in difflib.get_close_matches(key, list(words), n=3, cutoff=0.8)]
+    hits = list(dict.fromkeys(hits))[:3]
+    return f"; did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
+
+
+def _neighbourhood(g: nx.MultiDiGraph, focus: str, hops: int) -> dict[str, int]:
+    """Distance of every node reached from ``focus`` in ``hops`` steps, either direction."""
+    dist = {focus: 0}
+    frontier = [focus]
+    for depth in range(1, hops + 1):
+        nxt = []
+        for n in frontier:
+            incident = [(v, d) for _, v, d in g.out_edges(n, data=True)]
+            incident += [(u, d) for u, _, d in g.in_edges(n, data=True)]
+            for other, d in incident:
+                rel = d.get("type")
+                if other in dist or rel in SKIP_TYPES or (rel in FOCUS_ONLY_TYPES and n != focus):
+                    continue
+                if g.nodes[other].get("label") == "Article":
+                    continue
+                dist[other] = depth
+                nxt.append(other)
+        frontier = nxt
+    return dist
+
+
+def _article_meta(g: nx.MultiDiGraph, aid: str) -> dict[str, Any]:
+    d = g.nodes[aid] if aid in g else {}
+    return {"id": aid, "title": str(d.get("title") or d.get("name") or aid),
+            "publisher": d.get("publisher") or "", "published": d.get("published") or "",
+            "url": d.get("url") or ""}
+
+
+def _with_sources(g: nx.MultiDiGraph, keep: list[str], focus: list[str]) -> nx.MultiDiGraph:
+    """The subgraph of ``keep`` (a copy) with its sources and focus in ``graph``."""
+    sub = nx.MultiDiGraph(g.subgraph(keep))
+    cited: Counter[str] = Counter()
+    for _, d in sub.nodes(data=True):
+        cited.update(d.get("articles") or [])
+    for _, _, d in sub.edges(data=True):
+        cited.update(d.get("articles") or [])
+    sources = [_article_meta(g, a) for a in cited]
+    sources.sort(key=lambda s: (str(s["published"]), s["title"]))
+    sub.graph.update(focus=list(focus), sources=sources, left_out=0)
+    return sub
+
+
+def _cap(g: nx.MultiDiGraph, dist: dict[str, int], cap: int | None,
+         focus: list[str]) -> tuple[list[str], int]:
+    order = sorted(dist, key=lambda n: (dist[n], -g.degree(n), str(g.nodes[n].get("name") or n), n))
+    if cap is None or cap <= 0 or len(order) <= cap:
+        return order, 0
+    keep = order[:max(cap, len(focus))]
+    return keep, len(order) - len(keep)
+
+
+def focus_subgraph(g: nx.MultiDiGraph, name: str, hops: int = DEFAULT_HOPS,
+                   cap: int | None = None) -> nx.MultiDiGraph:
+    """The actor named ``name`` and what lies within ``hops`` steps of it, articles left out.
+
+    ``name`` is matched against names and aliases ignoring case and accents (see :func:`find_node`).
+    With ``cap``, the nearest and best-connected nodes are kept; ``graph["left_out"]`` counts the rest.
+    """
+    if hops < 0:
+        raise SnapshotError(f"hops must be 0 or more, not {hops}")
+    focus = find_node(g, name)
+    dist = _neighbourhood(g, focus, hops)
+    keep, left = _cap(g, dist, cap, [focus])
+    sub = _with_sources(g, keep, [focus])
+    sub.graph["left_out"] = left
+    sub.graph["hops"] = hops
+    return sub
+
+
+def overview_subgraph(g: nx.MultiDiGraph, cap: int | None = None) -> nx.MultiDiGraph:
+    """Everything but the articles (at most ``cap`` nodes, the best connected), with its sources."""
+    dist = {n: 0 for n, d in g.nodes(data=True) if d.get("label") != "Article"}
+    keep, left = _cap(g, dist, cap, [])
+    sub = _with_sources(g, keep, [])
+    sub.graph["left_out"] = left
+    return sub
+
+
+# --- words around the picture ------------------------------------------------------------------------
+
+
+def _source_line(s: dict[str, Any]) -> str:
+    extra = ", ".join(str(x) for x in (s.get("publisher"), s.get("published")) if x)
+    return f"“{s['title']}”" + (f" ({extra})" if extra else "")
+
+
+def sources_caption(subgraph: nx.MultiDiGraph, limit: int | None = None) -> str:
+    """The caption naming the sources of ``subgraph``: article titles, publishers and dates.
+
+    >>> g = nx.MultiDiGraph(sources=[{"title": "T", "publisher": "P", "published": "2025-02-28"}])
+    >>> sources_caption(g)
+    'Source: “T” (P, 2025-02-28).'
+    """
+    sources = list(subgraph.graph.get("sources") or [])
+    if not sources:
+        return "Sources: none recorded."
+    shown = sources if limit is None else sources[:limit]
+    text = "; ".join(_source_line(s) for s in shown)
+    if len(shown) < len(sources):
+        text += f"; and {len(sources) - len(shown)} more"
+    return f"Source{'s' if len(sources) > 1 else ''}: {text}."
+
+
+def focus_quote(subgraph: nx.MultiDiGraph) -> str:
+    """The first evidence sentence about the focused node, quoted with its article; empty without focus.
+
+    >>> g = nx.MultiDiGraph(focus=["p"], sources=[{"id": "a", "title": "T"}])
+    >>> g.add_node("p", evidence=[{"article_id": "a", "sentence": "P spoke."}])
+    >>> focus_quote(g)
+    'Evidence: “P spoke.” (T)'
+    """
+    titles = {s.get("id"): s.get("title") for s in subgraph.graph.get("sources") or []}
+    for f in subgraph.graph.get("focus") or []:
+        for ev in (subgraph.nodes[f].get("evidence") or []) if f in subgraph else []:
+            if isinstance(ev, dict) and ev.get("sentence"):
+                title = titles.get(ev.get("article_id")) or ev.get("article_id") or ""
+                return f"Evidence: “{ev['sentence']}”" + (f" ({title})" if title else "")
+    return ""
+
+
+def default_title(subgraph: nx.MultiDiGraph) -> str:
+    """A title saying what the snapshot shows."""
+    focus = [f for f in subgraph.graph.get("focus") or [] if f in subgraph]
+    if focus:
+        name = subgraph.nodes[focus[0]].get("name") or focus[0]
+        hops = subgraph.graph.get("hops")
+        reach = f" (within {hops} step{'s' if hops != 1 else ''})" if hops is not None else ""
+        return f"{name} and connections{reach}"
+    return "Portero Graph: actors and events"
+
+
+def _made_line(subgraph: nx.MultiDiGraph) -> str:
+    left = subgraph.graph.get("left_out") or 0
+    more = f" {left} more nodes were left out to keep it readable." if left else ""
+    return (f"Made with Portero Graph on {dt.date.today().isoformat()}: {subgraph.number_of_nodes()} nodes, "
+            f"{subgraph.number_of_edges()} relationships.{more}")
+
+
+def _name(g: nx.MultiDiGraph, n: str) -> str:
+    return str(g.nodes[n].get("name") or n)
+
+
+def _facts_html(subgraph: nx.MultiDiGraph, onto: Ontology) -> str:
+    """Every node and relationship shown, as escaped text, with evidence sentences and their article."""
+    titles = {s["id"]: s["title"] for s in subgraph.graph.get("sources") or []}
+    esc = html.escape
+    by_label: dict[str, list[str]] = {}
+    for n, d in subgraph.nodes(data=True):
+        by_label.setdefault(str(d.get("label") or "Other"), []).append(_name(subgraph, n))
+    actors = "".join(f"<li><b>{esc(label)}:</b> {esc(', '.join(sorted(names)))}</li>"
+                     for label, names in sorted(by_label.items(),
+                                                key=lambda kv: list(onto.nodes).index(kv[0])
+                                                if kv[0] in onto.nodes else 99))
+    rows = []
+    def order(e: tuple) -> tuple[str, str, str]:
+        return _name(subgraph, e[0]), str(e[3].get("type")), _name(subgraph, e[1])
+
+    for u, v, _k, d in sorted(subgraph.edges(keys=True, data=True), key=order):
+        props = ", ".join(f"{k}: {d[k]}" for k in ("title", "role", "status", "start", "end") if d.get(k))
+        fact = (f"{esc(_name(subgraph, u))} <span class=\"pg-rel\">{esc(str(d.get('type') or ''))}"
+                f"{esc(f' ({props})' if props else '')}</span> {esc(_name(subgraph, v))}")
+        quotes = "".join(
+            f"<blockquote>{esc(str(ev.get('sentence') or ''))}"
+            f"<cite>{esc(str(titles.get(ev.get('article_id')) or ev.get('article_id') or ''))}</cite>"
+            "</blockquote>"
+            for ev in d.get("evidence") or [] if isinstance(ev, dict) and ev.get("sentence"))
+        rows.append(f"<li>{fact}{quotes}</li>")
+    sources = []
+    for s in subgraph.graph.get("sources") or []:
+        url = str(s.get("url") or "")
+        # Only web addresses become links: a javascript: or data: URL from a file stays inert text.
+        link = (f' <a href="{esc(url)}" rel="noopener noreferrer">{esc(url)}</a>'
+                if url.lower().startswith(("http://", "https://")) else (f" {esc(url)}" if url else ""))
+        sources.append(f"<li>{esc(_source_line(s))}{link}</li>")
+    return (
+        "<style>.pg-facts{font-size:.85rem;margin:8px 10px 16px 10px;color:#1f2933}"
+        ".pg-facts h2{font-size:.95rem;margin:12px 0 4px 0}"
+        ".pg-facts ul,.pg-facts ol{margin:0;padding-left:20px}"
+        ".pg-facts li{margin:3px 0}.pg-rel{font-family:monospace;color:#52606d}"
+        ".pg-facts blockquote{margin:2px 0 4px 12px;color:#3e4c59;font-style:italic}"
+        ".pg-facts cite{display:block;font-style:normal;color:#7b8794;font-size:.8rem}</style>"
+        '<section class="pg-facts">'
+        f"<h2>Sources</h2><ol>{''.join(sources) or '<li>none recorded</li>'}</ol>"
+        f"<h2>In this graph</h2><ul>{actors}</ul>"
+        f"<details open><summary><b>Relationships and evidence ({len(rows)})</b></summary>"
+        f"<ul>{''.join(rows)}</ul></details>"
+        "</section>")
+
+
+# --- the outputs -------------------------------------------------------------------------------------
+
+
+def snapshot_html(subgraph: nx.MultiDiGraph, title: str | None = None, caption: str | None = None) -> str:
+    """One self-contained HTML page: interactive graph, legend, title, caption, creation date, and every
+    fact shown with its evidence as text. It loads nothing from any host (vis-network is inlined).
+
+    ``caption`` defaults to :func:`sources_caption`; the creation date is always added.
+    """
+    from .render import to_pyvis_html
+
+    onto = load_ontology()
+    title = title or default_title(subgraph)
+    text = f"{caption or sources_caption(subgraph)} {_made_line(subgraph)}"
+    page = to_pyvis_html(subgraph, onto, title=title, caption=text,
+                         focus=[f for f in subgraph.graph.get("focus") or [] if f in subgraph])
+    head, sep, tail = page.rpartition("</body>")
+    if not sep:
+        raise SnapshotError("the rendered page has no </body>; cannot add the facts")
+    return head + _facts_html(subgraph, onto) + sep + tail
+
+
+_MARKERS = {"dot": "o", "ellipse": "o", "circle": "o", "square": "s", "box": "s", "diamond": "D",
+            "hexagon": "h", "triangle": "^", "triangleDown": "v", "star": "*", "database": "p", "text": "o"}
+
+
+_LABEL_BOX = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75}
+
+
+def _label_text(d: dict[str, Any], onto: Ontology) -> str:
+    name = " ".join(str(d.get("name") or "").split())
+    limit = 60 if d.get("label") in onto.actor_labels else 34  # actors' names whole; events and claims cut
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def _layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions: each connected part laid out on its own, the parts packed in rows, biggest first.
+
+    One spring layout of everything would push the loose nodes to the rim and squeeze the main part
+    into the middle, where its labels overlap.
+    """
+    simple = nx.Graph(g.to_undirected(as_view=True))
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    if not parts:
+        return {}
+    boxes = []
+    for part in parts:
+        # Area grows with the number of nodes; connected parts get more room than loose nodes.
+        side = math.sqrt(len(part)) * (2.0 if len(part) > 2 else 1.0)
+        if len(part) == 1:
+            local = {next(iter(part)): (0.0, 0.0)}
+        else:
+            sub = simple.subgraph(part)
+            local = nx.spring_layout(sub, k=1.8 / math.sqrt(len(part)), iterations=200, seed=7)
+        xs, ys = zip(*local.values(), strict=True)
+        w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+        scaled = {n: ((x - min(xs)) / w * side if len(part) > 1 else 0.0,
+                      (y - min(ys)) / h * side if len(part) > 1 else 0.0) for n, (x, y) in local.items()}
+        boxes.append((side, scaled))
+    row_width = max(boxes[0][0], math.sqrt(sum(b[0] ** 2 for b in boxes)) * 1.3)
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    gap = 1.0
+    for side, scaled in boxes:
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y - row_height - gap, 0.0
+        for n, (px, py) in scaled.items():
+            pos[n] = (x + px, y - side + py)
+        x += side + gap
+        row_height = max(row_height, side)
+    return pos
+
+
+def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None,
+                   caption: str | None = None) -> bytes:
+    """A PNG or SVG picture of ``subgraph``: ontology colours and shapes, names as labels, a legend of
+    the node labels and relationship types drawn, the title, the caption and the creation date.
+
+    In SVG every text stays text (``svg.fonttype: none``), so names can be searched and read aloud.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
+
+    if fmt not in ("png", "svg"):
+        raise SnapshotError(f"unknown image format {fmt!r}; choose png or svg")
+    onto = load_ontology()
+    g = subgraph
+    title = title or default_title(g)
+    left = 0
+    if g.number_of_nodes() > IMAGE_MAX_NODES:
+        keep = sorted(g, key=lambda n: -g.degree(n))[:IMAGE_MAX_NODES]
+        left = g.number_of_nodes() - len(keep)
+        g = g.subgraph(keep)
+    caption = caption or sources_caption(subgraph, limit=8)
+    made = _made_line(subgraph) + (f" {left} nodes are not drawn in this image." if left else "")
+    quote = focus_quote(subgraph)
+
+    # No mathtext: a "$" in a name is a dollar sign. Text as <text> in SVG; stable ids between runs.
+    rc = {"text.parse_math": False, "svg.fonttype": "none", "svg.hashsalt": "portero-graph",
+          "font.family": "DejaVu Sans"}
+    with matplotlib.rc_context(rc):
+        n = g.number_of_nodes()
+        width = 12 if n <= 40 else 16 if n <= 120 else 20
+        font = 9 if n <= 40 else 7.5 if n <= 120 else 6.5
+        fig = Figure(figsize=(width, width * 0.72), dpi=150)
+        ax = fig.add_axes((0.02, 0.15, 0.76, 0.75))
+        ax.set_axis_off()
+        fig.text(0.02, 0.96, title, fontsize=15, fontweight="bold", va="top", wrap=False)
+        pos = _layout(g)
+        if not pos:
+            ax.text(0.5, 0.5, "Nothing to show: the graph is empty.", ha="center", va="center", fontsize=12)
+        # Edges first, so nodes sit on top; parallel edges bend apart.
+        pairs: Counter[tuple[str, str]] = Counter()
+        rel_types = []
+        for u, v, _k, d in g.edges(keys=True, data=True):
+            rel = str(d.get("type") or "")
+            rel_types.append(rel)
+            spec = onto.relationships.get(rel)
+            pair = (min(u, v), max(u, v))
+            rad = 0.12 * pairs[pair]
+            pairs[pair] += 1
+            if u == v:
+                continue
+            ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-|>", mutation_scale=9, lw=1.0,
+                                         color=spec.colour if spec else "#999999", alpha=0.8,
+                                         shrinkA=9, shrinkB=9, connectionstyle=f"arc3,rad={rad}", zorder=1))
+        labels = []
+        for nid, d in g.nodes(data=True):
+            label = str(d.get("label") or "Other")
+            labels.append(label)
+            spec = onto.nodes.get(label)
+            focus = nid in (subgraph.graph.get("focus") or [])
+            x, y = pos[nid]
+            size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
+            ax.scatter([x], [y], s=size,
+                       c=onto.colour(label), marker=_MARKERS.get(spec.shape if spec else "dot", "o"),
+                       edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
+            ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
+                        ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
+                        zorder=3, bbox=_LABEL_BOX)
+        if pos:
+            xs, ys = zip(*pos.values(), strict=True)
+            span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+            ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
+            ax.set_ylim(min(ys) - 0.08 * span, max(ys) + 0.04 * span)
+        handles = [Line2D([], [], marker=_MARKERS.get(onto.nodes[lab].shape, "o"), linestyle="",
+                          markerfacecolor=onto.colour(lab), markeredgecolor="white", markersize=10, label=lab)
+                   for lab in onto.nodes if lab in labels]
+        handles += [Line2D([], [], color=onto.relationships[r].colour, lw=2, label=r)
+                    for r in onto.relationships if r in rel_types]
+        if handles:
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 0.9), fontsize=9,
+                       frameon=False, title="Legend", title_fontsize=10, alignment="left")
+        chars = int(width * 13)
+        lines = (textwrap.wrap(caption, chars, max_lines=5, placeholder=" …")
+                 + textwrap.wrap(quote, chars, max_lines=3, placeholder=" …") + textwrap.wrap(made, chars))
+        fig.text(0.02, 0.12, "\n".join(lines), fontsize=8.5, va="top", color="#333333")
+        buf = io.BytesIO()
+        metadata = ({"Title": title, "Creator": "Portero Graph"} if fmt == "svg"
+                    else {"Software": "Portero Graph"})
+        fig.savefig(buf, format=fmt, metadata=metadata, facecolor="white")
+    return buf.getvalue()
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_snapshot(g: nx.MultiDiGraph, fmt: str, *, focus: str | None = None, hops: int | None = None,
+                  cap: int | None = None, title: str | None = None) -> tuple[bytes, nx.MultiDiGraph]:
+    """The snapshot file's bytes and the subgraph drawn (for ``fmt`` html, png or svg)."""
+    if fmt not in FORMATS:
+        raise SnapshotError(f"unknown snapshot format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    hops = DEFAULT_HOPS if hops is None else hops
+    sub = focus_subgraph(g, focus, hops, cap=cap) if focus else overview_subgraph(g, cap=cap)
+    if fmt == "html":
+        return snapshot_html(sub, title).encode("utf-8"), sub
+    return snapshot_image(sub, fmt, title), sub
+
+
+def run_cli(args: Any, settings: Any) -> int:
+    """``portero snapshot [--focus NAME] [--hops N] --format html|png|svg -o FILE``: 0 on success, else 1.
+
+    The graph is read from the embedded store (or ``--from neo4j`` when the parser offers it); at most
+    ``PORTERO_VIEW_CAP`` nodes are drawn.
+    """
+    from .exporters import ExportError, load_graph
+
+    output = Path(args.output)
+    fmt = getattr(args, "format", None) or output.suffix.lstrip(".").lower()
+    try:
+        g = load_graph(getattr(args, "source", None) or "embedded", settings)
+        data, sub = make_snapshot(g, fmt, focus=getattr(args, "focus", None),
+                                  hops=getattr(args, "hops", None), cap=getattr(settings, "view_cap", None))
+        _write_atomic(output, data)
+    except (ExportError, SnapshotError) as exc:
+        print(f"portero snapshot: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"portero snapshot: {exc.filename or output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote a {fmt} snapshot of {sub.number_of_nodes()} nodes and {sub.number_of_edges()} "
+          f"relationships from {len(sub.graph.get('sources') or [])} articles to {output}")
+    if sub.graph.get("left_out"):
+        print(f"note: {sub.graph['left_out']} more nodes were left out (PORTERO_VIEW_CAP); "
+              "use --focus NAME to draw a part of the graph", file=sys.stderr)
+    return 0
