@@ -1,0 +1,1 @@
+"""The Streamlit app for students: Explore, Actor, Connections, Timeline and Claims pages."""

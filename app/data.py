@@ -1,0 +1,184 @@
+"""The app's data layer: the store (cached as a resource) and cached answers (cached as data).
+
+Pages call these functions and draw what comes back; nothing here draws. Every cached function takes
+the store as ``_store`` (not hashed) and the store's ``key`` (hashed): the key names the store kind, its
+file and the file's modification time, or the Neo4j URI and database, so reloading articles into the
+store file, or pointing the app at another store, is seen on the next rerun.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import streamlit as st
+
+from graph_loader.ontology import Ontology, load_ontology
+from graph_loader.render import to_pyvis_html
+from graph_loader.settings import Settings, load_settings
+from graph_loader.store import (
+    ActorFacts,
+    Administration,
+    ArticleInfo,
+    ClaimInfo,
+    Counts,
+    EventInfo,
+    Filters,
+    GraphStore,
+    LeftOut,
+    NodeInfo,
+    PathInfo,
+    SearchHit,
+    left_out,
+    open_store,
+)
+
+RETRY_NEO4J_AFTER = 30.0  # seconds before a fallback to the embedded store tries Neo4j again
+# Answers are kept this long: a store file's changes are seen at once (its mtime is in the key), a Neo4j
+# database's changes within this time.
+CACHE_SECONDS = 120
+
+
+def store_key(settings: Settings) -> str:
+    """What identifies the store the settings point at (never the password)."""
+    path = Path(settings.store_path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    user = settings.neo4j_auth[0] if settings.neo4j_auth else ""
+    return "|".join([str(settings.store).lower(), str(path.resolve()), str(mtime), settings.neo4j_uri,
+                     settings.neo4j_database, user])
+
+
+def _release(opened: tuple[GraphStore, float]) -> None:
+    opened[0].close()  # a Neo4j store closes its driver when it leaves the cache
+
+
+try:  # newer Streamlit tells when a cached resource is dropped; older ones have no on_release
+    _resource = st.cache_resource(show_spinner=False, max_entries=4, on_release=_release)
+except TypeError:
+    _resource = st.cache_resource(show_spinner=False, max_entries=4)
+
+
+@_resource
+def _open(key: str, _settings: Settings) -> tuple[GraphStore, float]:
+    return open_store(_settings), time.monotonic()
+
+
+def current() -> tuple[GraphStore, str]:
+    """The store the settings point at (opened once per key) and its key."""
+    settings = load_settings()
+    key = store_key(settings)
+    store, opened = _open(key, settings)
+    if store.notice and time.monotonic() - opened > RETRY_NEO4J_AFTER:
+        # Neo4j was wanted but unreachable: try again now and then, it may have been started since.
+        _open.clear()
+        store, opened = _open(key, settings)
+    return store, key
+
+
+def ontology() -> Ontology:
+    return load_ontology()
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
+def counts(_store: GraphStore, key: str) -> Counts:
+    return _store.counts()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
+def search(_store: GraphStore, key: str, text: str, limit: int = 12) -> list[SearchHit]:
+    return _store.search(text, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
+def actors(_store: GraphStore, key: str) -> list[SearchHit]:
+    return _store.actors()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_SECONDS)
+def node(_store: GraphStore, key: str, nid: str) -> NodeInfo | None:
+    return _store.node(nid)
+
+
+@dataclass(frozen=True)
+class GraphView:
+    """A drawn view: its page, its nodes (id, name, label) by name, and what was left out."""
+
+    html: str
+    nodes: tuple[tuple[str, str, str], ...]
+    edges: int
+    left_out: LeftOut
+    focus: tuple[str, ...]
+
+
+def _graph_view(g: nx.MultiDiGraph, height: int, title: str | None, caption: str | None) -> GraphView:
+    focus = tuple(g.graph.get("focus") or ())
+    html = to_pyvis_html(g, ontology(), height=f"{height}px", title=title, caption=caption, focus=list(focus))
+    nodes = sorted(((n, str(d.get("name") or n), str(d.get("label"))) for n, d in g.nodes(data=True)),
+                   key=lambda x: (x[1].lower(), x[0]))
+    return GraphView(html, tuple(nodes), g.number_of_edges(), left_out(g), focus)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
+def explore_view(_store: GraphStore, key: str, focus: str | None, hops: int, filters: Filters, cap: int,
+                 height: int = 620, caption: str | None = None) -> GraphView:
+    """The Explore page's graph: the neighbourhood of ``focus``, or the overview without one."""
+    g = _store.neighbourhood([focus], hops, filters, cap) if focus else _store.overview(filters, cap)
+    return _graph_view(g, height, None, caption)
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_SECONDS)
+def actor_facts(_store: GraphStore, key: str, nid: str) -> ActorFacts | None:
+    return _store.actor_facts(nid)
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_SECONDS)
+def shortest_paths(_store: GraphStore, key: str, a: str, b: str, max_paths: int = 5) -> list[PathInfo]:
+    return _store.shortest_paths(a, b, max_paths)
+
+
+def paths_graph(paths: list[PathInfo]) -> nx.MultiDiGraph:
+    """The union of some paths as a small graph (for drawing)."""
+    g = nx.MultiDiGraph()
+    for p in paths:
+        for nid, name, label in p.nodes:
+            g.add_node(nid, name=name, label=label)
+        for hop in p.hops:
+            for link in hop.links:
+                evidence = [{"article_id": s.article_id, "sentence": s.sentence} for s in link.sources]
+                g.add_edge(link.source_id, link.target_id, key=link.rel_type, type=link.rel_type,
+                           evidence=evidence, articles=sorted({s.article_id for s in link.sources}),
+                           **dict(link.props))
+    return g
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
+def paths_view(_store: GraphStore, key: str, a: str, b: str, max_paths: int = 5,
+               height: int = 340) -> GraphView:
+    g = paths_graph(_store.shortest_paths(a, b, max_paths))
+    g.graph["focus"] = [a, b]
+    return _graph_view(g, height, None, None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
+def events(_store: GraphStore, key: str, filters: Filters) -> list[EventInfo]:
+    return _store.events(filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
+def administrations(_store: GraphStore, key: str) -> list[Administration]:
+    return _store.administrations()
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
+def claims(_store: GraphStore, key: str) -> list[ClaimInfo]:
+    return _store.claims()
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
+def articles(_store: GraphStore, key: str) -> list[ArticleInfo]:
+    return _store.articles()

@@ -1,0 +1,1240 @@
+"""The read side: one small interface over the graph, with an embedded and a Neo4j implementation.
+
+The app (and the snapshot command) ask a :class:`GraphStore` questions - search, a neighbourhood, an
+actor's facts, the paths between two actors, the timeline, the claims - and get plain values back:
+dataclasses and small ``networkx`` graphs in the schema of :mod:`graph_loader.graph`, never Streamlit
+objects.
+
+Both implementations share every answer's logic. A store only provides a few primitives (nodes by id,
+the edges touching some nodes, all nodes of some labels, degrees, shortest node paths); the questions
+are answered once, here, over those primitives. :class:`EmbeddedStore` reads them from the node-link
+JSON file written by :func:`graph_loader.sinks.embedded.write_store`; :class:`Neo4jStore` from parameterised
+Cypher run in read-only sessions. So the two agree (``tests/test_store.py`` checks it on the sample
+corpus).
+
+Two kinds of edge link too much to be followed when a neighbourhood is grown: ``MENTIONS`` (an article
+mentions everything it reports) and ``DURING`` (an administration lasts years). They are drawn when both
+ends are in view, and followed only from a focused node itself.
+
+>>> from graph_loader.graph import add_edge, add_node, new_graph
+>>> g = new_graph()
+>>> _ = add_node(g, "person:ana-ruiz", "Person", "Ana Ruíz", aliases=["Ruíz"])
+>>> _ = add_node(g, "agency:dea", "Agency", "Drug Enforcement Administration", aliases=["DEA"])
+>>> _ = add_edge(g, "person:ana-ruiz", "LEADS", "agency:dea", title="Administrator")
+>>> store = EmbeddedStore.from_graph(g)
+>>> [h.name for h in store.search("ruiz")], store.search("dea")[0].matched
+(['Ana Ruíz'], 'DEA')
+>>> sorted(store.neighbourhood(["agency:dea"], hops=1).nodes)
+['agency:dea', 'person:ana-ruiz']
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .graph import edge_key
+from .model import normalise_name
+from .ontology import Ontology, load_ontology
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Edges followed only from a focused node (see the module docstring), and never in connections.
+HUB_TYPES = frozenset({"MENTIONS", "DURING"})
+ROLE_TYPES = ("LEADS", "MEMBER_OF", "HEADED")
+MAX_HOPS = 3
+MAX_PATH_LENGTH = 6
+PATH_ROWS = 500  # shortest paths considered before sorting and keeping ``max_paths``
+
+# How a relationship reads from its source (out) and from its target (in).
+REL_PHRASES: dict[str, tuple[str, str]] = {
+    "LEADS": ("leads", "is led by"),
+    "MEMBER_OF": ("is a member of", "has as a member"),
+    "PART_OF": ("is part of", "includes"),
+    "HEADED": ("headed", "was headed by"),
+    "COORDINATES": ("coordinates", "is coordinated by"),
+    "PARTICIPATES_IN": ("takes part in", "has as a participant"),
+    "WORKS_WITH": ("works with", "works with"),
+    "PARTICIPANT": ("took part in", "involved"),
+    "DURING": ("happened during", "saw"),
+    "ASSERTS": ("asserts", "is asserted by"),
+    "DENIES": ("denies", "is denied by"),
+    "MENTIONS": ("mentions", "is mentioned in"),
+}
+
+
+class StoreError(RuntimeError):
+    """The store cannot be read; the message says which and why (never a password)."""
+
+
+# --- plain values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view keeps. Empty fields keep everything.
+
+    ``labels``: node labels; ``event_types``: kinds of event; ``date_from``/``date_to``: ISO dates or
+    years bounding events (undated events are left out when a bound is set) and administrations;
+    ``administration``: an administration id, read as its term's dates; ``article``: an article id,
+    keeping only what that article supports.
+
+    >>> Filters().is_empty(), Filters(labels=("Person",)).is_empty()
+    (True, False)
+    """
+
+    labels: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    administration: str | None = None
+    article: str | None = None
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Evidence for a fact with the metadata of the article it was read from."""
+
+    article_id: str
+    sentence: str
+    start: int | None = None
+    end: int | None = None
+    title: str = ""
+    publisher: str = ""
+    published: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    props: Mapping[str, Any] = field(default_factory=dict)
+    articles: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    degree: int = 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    label: str
+    name: str
+    matched: str  # the name or alias that matched
+    degree: int = 0
+
+
+@dataclass(frozen=True)
+class Counts:
+    nodes: int
+    edges: int
+    by_label: Mapping[str, int]
+    by_type: Mapping[str, int]
+
+    @property
+    def articles(self) -> int:
+        return int(self.by_label.get("Article", 0))
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relationship between two nodes, as stored (source to target)."""
+
+    rel_type: str
+    source_id: str
+    target_id: str
+    props: Mapping[str, Any]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relationship seen from one node: ``direction`` is ``out`` when that node is the source."""
+
+    rel_type: str
+    direction: str
+    other_id: str
+    other_name: str
+    other_label: str
+    props: Mapping[str, Any]
+    sources: tuple[Source, ...]
+
+    @property
+    def phrase(self) -> str:
+        out, inward = REL_PHRASES.get(self.rel_type, (self.rel_type.lower(), self.rel_type.lower()))
+        return out if self.direction == "out" else inward
+
+
+@dataclass(frozen=True)
+class Role:
+    """A post or membership held by a person (or a body), with its period when known."""
+
+    title: str
+    rel_type: str
+    org_id: str
+    org_name: str
+    org_label: str
+    start: str | None
+    end: str | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    label: str
+    role: str
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    name: str
+    event_type: str
+    date: str | None
+    participants: tuple[Participant, ...]
+    administrations: tuple[tuple[str, str], ...]  # (id, name)
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Stance:
+    actor_id: str
+    actor_name: str
+    actor_label: str
+    stance: str  # asserts | denies
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    id: str
+    text: str
+    contested: bool
+    asserts: tuple[Stance, ...]
+    denies: tuple[Stance, ...]
+
+
+@dataclass(frozen=True)
+class ActorFacts:
+    node: NodeInfo
+    roles: tuple[Role, ...]
+    relations: tuple[Relation, ...]  # with other actors
+    events: tuple[tuple[EventInfo, tuple[str, ...]], ...]  # (event, the actor's roles in it), by date
+    claims: tuple[tuple[ClaimInfo, str], ...]  # (claim, asserts|denies)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path and every relationship that links its two ends."""
+
+    from_id: str
+    from_name: str
+    to_id: str
+    to_name: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class PathInfo:
+    nodes: tuple[tuple[str, str, str], ...]  # (id, name, label)
+    hops: tuple[Hop, ...]
+
+
+@dataclass(frozen=True)
+class Administration:
+    id: str
+    name: str
+    leader: str
+    country: str
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: str
+    title: str
+    url: str
+    publisher: str
+    published: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What a capped view did not draw: how many nodes and edges, by label, and a few examples."""
+
+    nodes: int = 0
+    edges: int = 0
+    by_label: Mapping[str, int] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.nodes > 0
+
+    def describe(self) -> str:
+        """One sentence for a notice.
+
+        >>> LeftOut(3, 5, {"Event": 2, "Person": 1}, ("A", "B")).describe()
+        'Left out 3 nodes (2 Event, 1 Person) and 5 relationships, e.g. A, B.'
+        """
+        if not self.nodes:
+            return "Nothing left out."
+        ranked = sorted(self.by_label.items(), key=lambda x: (-x[1], x[0]))
+        parts = ", ".join(f"{n} {label}" for label, n in ranked)
+        eg = f", e.g. {', '.join(self.examples)}" if self.examples else ""
+        return f"Left out {self.nodes} nodes ({parts}) and {self.edges} relationships{eg}."
+
+
+def left_out(view: nx.MultiDiGraph) -> LeftOut:
+    """What :meth:`GraphStore.neighbourhood` or :meth:`GraphStore.overview` left out of ``view``."""
+    return view.graph.get("left_out") or LeftOut()
+
+
+# --- pure helpers over graph attributes -----------------------------------------------------------
+
+
+def _bound_low(date: str) -> str:
+    """The earliest day a date or year may denote (``"2018"`` -> ``"2018-01-01"``)."""
+    return {4: date + "-01-01", 7: date + "-01"}.get(len(date), date)
+
+
+def _bound_high(date: str) -> str:
+    return {4: date + "-12-31", 7: date + "-31"}.get(len(date), date)
+
+
+def in_range(start: str | None, end: str | None, date_from: str | None, date_to: str | None) -> bool:
+    """Whether the period ``start``..``end`` (``None`` end: still running) overlaps the range.
+
+    >>> in_range("2025-08-19", "2025-08-19", "2025", None), in_range("1985", "1985", "2018", "2024")
+    (True, False)
+    >>> in_range("2018", None, None, "2017-12-31"), in_range("2018", None, "2030", None)
+    (False, True)
+    """
+    if date_from and end is not None and _bound_high(str(end)) < _bound_low(date_from):
+        return False
+    return not (date_to and start is not None and _bound_low(str(start)) > _bound_high(date_to))
+
+
+def node_passes(data: Mapping[str, Any], f: Filters) -> bool:
+    """Whether a node (graph attributes) is kept by resolved filters (administration already as dates)."""
+    label = data.get("label")
+    if f.labels and label not in f.labels:
+        return False
+    dated = bool(f.date_from or f.date_to)
+    if label == "Event":
+        if f.event_types and data.get("event_type") not in f.event_types:
+            return False
+        if dated:
+            date = data.get("date")
+            if not date or not in_range(str(date), str(date), f.date_from, f.date_to):
+                return False
+    elif label == "Administration" and dated and not in_range(
+            data.get("start"), data.get("end"), f.date_from, f.date_to):
+        return False
+    return not (f.article and f.article not in (data.get("articles") or ()))
+
+
+def edge_passes(u: str, data: Mapping[str, Any], f: Filters) -> bool:
+    """Whether an edge is kept: with an article filter, only edges that article supports."""
+    if not f.article:
+        return True
+    if data.get("type") == "MENTIONS":
+        return u == f.article
+    return f.article in (data.get("articles") or ())
+
+
+EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
+
+
+def _evidence_from_lists(props: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Evidence dicts from the four parallel lists the Neo4j sink stores (a start of -1: unknown).
+
+    >>> _evidence_from_lists({"evidence_articles": ["article:a"], "evidence_sentences": ["S."],
+    ...                       "evidence_starts": [4], "evidence_ends": [-1]})
+    [{'article_id': 'article:a', 'sentence': 'S.', 'start': 4, 'end': None}]
+    """
+    arts, sents, starts, ends = (list(props.get(k) or []) for k in EVIDENCE_LISTS)
+    out = []
+    for i, art in enumerate(arts):
+        start = starts[i] if i < len(starts) else None
+        end = ends[i] if i < len(ends) else None
+        out.append({"article_id": art, "sentence": sents[i] if i < len(sents) else "",
+                    "start": None if start is None or start < 0 else start,
+                    "end": None if end is None or end < 0 else end})
+    return out
+
+
+def _evidence_list(value: Any) -> list[dict[str, Any]]:
+    """Evidence as a list of dicts, whether stored as dicts, JSON strings or one JSON list."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [{"article_id": "", "sentence": value}]
+        return _evidence_list(value if isinstance(value, list) else [value])
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except ValueError:
+                item = {"article_id": "", "sentence": item}
+        if isinstance(item, dict):
+            out.append(item)
+    return out
+
+
+def _sources(evidence: Any, articles: Mapping[str, Mapping[str, Any]]) -> tuple[Source, ...]:
+    out = []
+    for ev in _evidence_list(evidence):
+        meta = articles.get(ev.get("article_id") or "", {})
+        out.append(Source(str(ev.get("article_id") or ""), str(ev.get("sentence") or ""), ev.get("start"),
+                          ev.get("end"), str(meta.get("title") or meta.get("name") or ""),
+                          str(meta.get("publisher") or ""), meta.get("published"),
+                          str(meta.get("url") or "")))
+    return tuple(out)
+
+
+def _first_evidence(value: Any) -> list[dict[str, Any]]:
+    """The first evidence item that has a sentence, as a one-item list (empty when there is none).
+
+    Views carry only this: it is all a hover text shows (``render.node_hover``/``edge_hover``), and a hub's
+    whole evidence list can run to thousands of sentences.
+
+    >>> _first_evidence([{"article_id": "a", "sentence": ""}, {"article_id": "b", "sentence": "S."}])
+    [{'article_id': 'b', 'sentence': 'S.'}]
+    """
+    return next(([ev] for ev in _evidence_list(value) if ev.get("sentence")), [])
+
+
+def _light(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of node or edge attributes with the evidence cut to :func:`_first_evidence`."""
+    out = dict(data)
+    if "evidence" in out:
+        out["evidence"] = _first_evidence(out["evidence"])
+    return out
+
+
+def _date_key(date: Any) -> tuple[int, str]:
+    return (0, str(date)) if date else (1, "")
+
+
+def _props(data: Mapping[str, Any]) -> dict[str, Any]:
+    skip = ("label", "name", "aliases", "articles", "evidence", "type", "key")
+    return {k: v for k, v in data.items() if k not in skip and v not in (None, "", [])}
+
+
+# --- the interface -----------------------------------------------------------------------------------
+
+
+class GraphStore(ABC):
+    """Read-only questions about the graph. Subclasses provide the primitives marked abstract."""
+
+    #: Why this store was chosen over the preferred one (set by :func:`open_store`), or None.
+    notice: str | None = None
+
+    def __init__(self, ontology: Ontology | None = None) -> None:
+        self.ontology = ontology or load_ontology()
+        self._prefix = {label.lower(): label for label in self.ontology.nodes}
+
+    # primitives ------------------------------------------------------------------------------------
+    @abstractmethod
+    def describe(self) -> str:
+        """Where the graph is read from, for people ("Embedded store: PATH", "Neo4j at URI")."""
+
+    @abstractmethod
+    def available(self) -> bool:
+        """Whether there is a graph to read (a missing store file is not an error, just empty)."""
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Nodes by label and relationships by type."""
+
+    # ``light=True``: attributes with the evidence cut to its first item (see :func:`_first_evidence`), for
+    # answers that show no sources; the full evidence lists are read only where a page shows them.
+    @abstractmethod
+    def _nodes(self, ids: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
+        """Attributes of the nodes with these ids (unknown ids are absent)."""
+
+    @abstractmethod
+    def _incident(self, ids: Iterable[str], skip: frozenset[str] = frozenset(), light: bool = False
+                  ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
+        """Edges ``(u, v, key, attrs)`` touching ``ids`` (types in ``skip`` left out) and their nodes."""
+
+    @abstractmethod
+    def _edges_among(self, ids: Iterable[str], light: bool = False) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """Edges whose two ends are both in ``ids``."""
+
+    def _count_edges_among(self, ids: Iterable[str], f: Filters) -> int:
+        """How many edges whose two ends are in ``ids`` the filters keep (a store may count without copying)."""
+        return sum(1 for u, _v, _k, d in self._edges_among(ids, light=True) if edge_passes(u, d, f))
+
+    @abstractmethod
+    def _scan(self, labels: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
+        """Every node of these labels."""
+
+    @abstractmethod
+    def _degrees(self, ids: Iterable[str]) -> dict[str, int]:
+        """Number of relationships of each node, ``MENTIONS`` not counted."""
+
+    @abstractmethod
+    def _node_paths(self, a: str, b: str, max_length: int, skip: frozenset[str]) -> list[tuple[str, ...]]:
+        """Node-id sequences of the shortest paths from ``a`` to ``b`` (any direction), up to PATH_ROWS."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook: only a server connection has something to close
+        """Release connections (nothing to do for a file)."""
+
+    # helpers ---------------------------------------------------------------------------------------
+    def label_of(self, nid: str) -> str | None:
+        """The label an id was made for (ids are ``label:slug``)."""
+        return self._prefix.get(nid.split(":", 1)[0])
+
+    def _article_meta(self, *evidence_lists: Any) -> dict[str, dict[str, Any]]:
+        ids = {ev.get("article_id") for evs in evidence_lists for ev in _evidence_list(evs)}
+        ids.discard(None)
+        ids.discard("")
+        return self._nodes(sorted(ids), light=True) if ids else {}
+
+    def resolve_filters(self, f: Filters | None) -> Filters:
+        """``f`` with its administration turned into its term's dates (narrowing any date range)."""
+        f = f or Filters()
+        if not f.administration:
+            return f
+        admin = self._nodes([f.administration], light=True).get(f.administration)
+        if not admin:
+            return replace(f, administration=None)
+        lo = max(filter(None, [_bound_low(str(admin.get("start") or "")) if admin.get("start") else None,
+                               _bound_low(f.date_from) if f.date_from else None]), default=None)
+        ends = [_bound_high(str(admin["end"])) if admin.get("end") else None,
+                _bound_high(f.date_to) if f.date_to else None]
+        hi = min(filter(None, ends), default=None)
+        return replace(f, administration=None, date_from=lo, date_to=hi)
+
+    # questions -------------------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 10, labels: Iterable[str] | None = None) -> list[SearchHit]:
+        """Nodes whose name or an alias contains ``text``, ignoring case and accents; best first.
+
+        Exact names first, then names starting with the text, then words starting with it, then any
+        substring; ties go to the more connected node. ``labels`` defaults to the actor labels.
+        """
+        key = normalise_name(text or "")
+        if not key:
+            return []
+        nodes = self._scan(tuple(labels) if labels else self.ontology.actor_labels, light=True)
+        scored: dict[str, tuple[int, str]] = {}
+        for nid, data in nodes.items():
+            names = [str(data.get("name") or "")] + [str(a) for a in data.get("aliases") or ()]
+            for i, name in enumerate(names):
+                n = normalise_name(name)
+                if not n or key not in n:
+                    continue
+                rank = 0 if n == key else 1 if n.startswith(key) else 2 if f" {key}" in f" {n}" else 3
+                rank = rank * 2 + (1 if i else 0)  # a name beats an alias of the same rank
+                if nid not in scored or rank < scored[nid][0]:
+                    scored[nid] = (rank, name)
+        degrees = self._degrees(scored) if scored else {}
+        order = sorted(scored, key=lambda i: (scored[i][0], -degrees.get(i, 0),
+                                              normalise_name(str(nodes[i].get("name") or "")), i))
+        return [SearchHit(i, str(nodes[i].get("label")), str(nodes[i].get("name") or i), scored[i][1],
+                          degrees.get(i, 0)) for i in order[:max(limit, 0)]]
+
+    def actors(self, labels: Iterable[str] | None = None) -> list[SearchHit]:
+        """Every actor (or node of ``labels``), by name: the choices of a picker."""
+        nodes = self._scan(tuple(labels) if labels else self.ontology.actor_labels, light=True)
+        degrees = self._degrees(nodes) if nodes else {}
+        hits = [SearchHit(i, str(d.get("label")), str(d.get("name") or i), str(d.get("name") or i),
+                          degrees.get(i, 0)) for i, d in nodes.items()]
+        return sorted(hits, key=lambda h: (normalise_name(h.name), h.id))
+
+    def node(self, nid: str) -> NodeInfo | None:
+        """One node with its sources, or None."""
+        data = self._nodes([nid]).get(nid)
+        if data is None:
+            return None
+        meta = self._article_meta(data.get("evidence"))
+        return NodeInfo(nid, str(data.get("label")), str(data.get("name") or nid),
+                        tuple(map(str, data.get("aliases") or ())), _props(data),
+                        tuple(data.get("articles") or ()), _sources(data.get("evidence"), meta),
+                        self._degrees([nid]).get(nid, 0))
+
+    def neighbourhood(self, ids: Iterable[str], hops: int = 1, filters: Filters | None = None,
+                      cap: int | None = None) -> nx.MultiDiGraph:
+        """The nodes within ``hops`` of ``ids`` (kept by ``filters``) and the edges among them.
+
+        When more than ``cap`` nodes are reached, the focused nodes, then the nearest and most connected
+        are kept; ``left_out(view)`` says what was not drawn. ``view.graph["focus"]`` lists the focus ids.
+        """
+        f = self.resolve_filters(filters)
+        hops = max(0, min(int(hops), MAX_HOPS))
+        focus = [i for i in dict.fromkeys(ids)]
+        found = self._nodes(focus, light=True)
+        focus = [i for i in focus if i in found]
+        dist = {i: 0 for i in focus}
+        data = dict(found)
+        frontier = list(focus)
+        for depth in range(1, hops + 1):
+            if not frontier:
+                break
+            # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
+            edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True)
+            nxt = []
+            for u, v, _k, attrs in edges:
+                if not edge_passes(u, attrs, f):
+                    continue
+                if depth > 1 and attrs.get("type") in HUB_TYPES:
+                    continue
+                for w in (u, v):
+                    if w in dist:
+                        continue
+                    wd = others.get(w) or data.get(w)
+                    if wd is None or not node_passes(wd, f):
+                        continue
+                    dist[w] = depth
+                    data[w] = wd
+                    nxt.append(w)
+            frontier = nxt
+        return self._view(data, dist, f, cap, focus)
+
+    def overview(self, filters: Filters | None = None, cap: int | None = None) -> nx.MultiDiGraph:
+        """The most connected nodes kept by ``filters`` (at most ``cap``) and the edges among them."""
+        f = self.resolve_filters(filters)
+        labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
+        data = {i: d for i, d in self._scan(labels, light=True).items() if node_passes(d, f)}
+        return self._view(data, dict.fromkeys(data, 0), f, cap, [])
+
+    def _view(self, data: dict[str, dict[str, Any]], dist: dict[str, int], f: Filters, cap: int | None,
+              focus: list[str]) -> nx.MultiDiGraph:
+        degrees = self._degrees(list(dist))
+        n_keep = len(dist) if cap is None or cap <= 0 or len(dist) <= cap else max(cap, len(focus))
+        head = _first_in_order(dist, degrees, data, n_keep + 5)  # the kept, then five examples left out
+        keep, examples = head[:n_keep], head[n_keep:]
+        kept = set(keep)
+        g = nx.MultiDiGraph()
+        for i in keep:
+            g.add_node(i, **data[i])
+        # Only edges among the kept nodes are copied; the others are just counted.
+        for u, v, k, attrs in self._edges_among(keep, light=True):
+            if edge_passes(u, attrs, f):
+                g.add_edge(u, v, key=k, **attrs)
+        rest = [i for i in dist if i not in kept]
+        dropped_edges = self._count_edges_among(list(dist), f) - g.number_of_edges() if rest else 0
+        g.graph["focus"] = list(focus)
+        g.graph["left_out"] = LeftOut(
+            len(rest), dropped_edges, dict(Counter(str(data[i].get("label")) for i in rest)),
+            tuple(str(data[i].get("name") or i) for i in examples))
+        return g
+
+    def actor_facts(self, nid: str) -> ActorFacts | None:
+        """Everything the graph says about one actor, each fact with its sources."""
+        node = self.node(nid)
+        if node is None:
+            return None
+        edges, others = self._incident([nid], frozenset({"MENTIONS"}))
+        event_ids = sorted({o for u, v, _k, _d in edges for o in (u, v)
+                            if o != nid and (others.get(o) or {}).get("label") == "Event"})
+        claim_ids = sorted({o for u, v, _k, d in edges for o in (u, v)
+                            if o != nid and d.get("type") in ("ASSERTS", "DENIES")})
+        edges2, others2 = self._incident(event_ids + claim_ids, frozenset({"MENTIONS"})) if (
+            event_ids or claim_ids) else ([], {})
+        nodes = {**others, **others2, **self._nodes([nid])}
+        meta = self._article_meta(*(d.get("evidence") for *_x, d in edges + edges2),
+                                  *(d.get("evidence") for d in nodes.values()))
+        actor_labels = set(self.ontology.actor_labels)
+
+        roles, relations = [], []
+        for u, v, _k, d in edges:
+            other = v if u == nid else u
+            od = nodes.get(other, {})
+            srcs = _sources(d.get("evidence"), meta)
+            rel = d.get("type", "")
+            if u == nid and rel in ROLE_TYPES:
+                start, end = d.get("start"), d.get("end")
+                if rel == "HEADED":
+                    start, end = od.get("start"), od.get("end")
+                title = d.get("title") or {"LEADS": "Leads", "MEMBER_OF": "Member", "HEADED": "Head"}[rel]
+                roles.append(Role(str(title), rel, other, str(od.get("name") or other), str(od.get("label")),
+                                  start, end, srcs))
+            if od.get("label") in actor_labels:
+                direction = "out" if u == nid else "in"
+                relations.append(Relation(rel, direction, other, str(od.get("name") or other),
+                                          str(od.get("label")), _props(d), srcs))
+        roles.sort(key=lambda r: (_date_key(r.start), r.org_name))
+        relations.sort(key=lambda r: (r.rel_type, r.direction, r.other_name))
+
+        all_edges = list({(u, v, k): (u, v, k, d) for u, v, k, d in edges + edges2}.values())
+        events = []
+        for eid in event_ids:
+            info = _event_info(eid, nodes, all_edges, meta)
+            my_roles = tuple(sorted({str(d.get("role") or "") for u, v, _k, d in edges
+                                     if v == eid and u == nid and d.get("type") == "PARTICIPANT"}))
+            events.append((info, my_roles))
+        events.sort(key=lambda e: (_date_key(e[0].date), e[0].name))
+
+        claims = []
+        for cid in claim_ids:
+            claim = _claim_info(cid, nodes, all_edges, meta)
+            stance = "denies" if any(s.actor_id == nid for s in claim.denies) else "asserts"
+            claims.append((claim, stance))
+        return ActorFacts(node, tuple(roles), tuple(relations), tuple(events), tuple(claims))
+
+    def shortest_paths(self, a: str, b: str, max_paths: int = 5,
+                       max_length: int = MAX_PATH_LENGTH) -> list[PathInfo]:
+        """Up to ``max_paths`` shortest paths between two nodes, ignoring ``MENTIONS`` and ``DURING``.
+
+        Each hop lists every relationship between its two ends, with sources. Paths are ordered by the
+        names along them, so both stores answer alike.
+        """
+        if a == b:
+            return []
+        found = self._nodes([a, b], light=True)
+        if a not in found or b not in found:
+            return []
+        seqs = sorted(set(self._node_paths(a, b, max(1, min(max_length, MAX_PATH_LENGTH)), HUB_TYPES)))
+        if not seqs:
+            return []
+        ids = sorted({i for s in seqs for i in s})
+        nodes = self._nodes(ids, light=True)
+
+        def name(i: str) -> str:
+            return str(nodes.get(i, {}).get("name") or i)
+
+        seqs.sort(key=lambda s: ([normalise_name(name(i)) for i in s], s))
+        seqs = seqs[:max(max_paths, 0)]
+        pair_edges: dict[frozenset[str], list] = {}
+        for u, v, k, d in self._edges_among(sorted({i for s in seqs for i in s})):
+            if d.get("type") not in HUB_TYPES:
+                pair_edges.setdefault(frozenset((u, v)), []).append((u, v, k, d))
+        meta = self._article_meta(*(d.get("evidence") for es in pair_edges.values() for *_x, d in es))
+        out = []
+        for s in seqs:
+            hops = []
+            for x, y in zip(s, s[1:], strict=False):
+                links = tuple(Link(str(d.get("type")), u, v, _props(d), _sources(d.get("evidence"), meta))
+                              for u, v, _k, d in sorted(pair_edges.get(frozenset((x, y)), []),
+                                                        key=lambda e: (e[3].get("type", ""), e[0], e[2])))
+                hops.append(Hop(x, name(x), y, name(y), links))
+            steps = tuple((i, name(i), str(nodes.get(i, {}).get("label"))) for i in s)
+            out.append(PathInfo(steps, tuple(hops)))
+        return out
+
+    def events(self, filters: Filters | None = None) -> list[EventInfo]:
+        """Events kept by ``filters`` (its ``labels`` ignored), in time order, with participants."""
+        f = replace(self.resolve_filters(filters), labels=())
+        evs = {i: d for i, d in self._scan(["Event"]).items() if node_passes(d, f)}
+        if not evs:
+            return []
+        edges, others = self._incident(sorted(evs), frozenset({"MENTIONS"}))
+        nodes = {**others, **evs}
+        meta = self._article_meta(*(d.get("evidence") for d in evs.values()))
+        out = [_event_info(i, nodes, edges, meta) for i in evs]
+        return sorted(out, key=lambda e: (_date_key(e.date), e.name, e.id))
+
+    def administrations(self) -> list[Administration]:
+        """Every administration, by start."""
+        out = [Administration(i, str(d.get("name") or i), str(d.get("leader") or ""),
+                              str(d.get("country") or ""), _str_or_none(d.get("start")),
+                              _str_or_none(d.get("end")))
+               for i, d in self._scan(["Administration"], light=True).items()]
+        return sorted(out, key=lambda a: (_date_key(a.start), a.country, a.name))
+
+    def claims(self) -> list[ClaimInfo]:
+        """Every claim with who asserts and who denies it; contested ones first."""
+        cl = self._scan(["Claim"], light=True)
+        if not cl:
+            return []
+        edges, others = self._incident(sorted(cl), frozenset({"MENTIONS"}))
+        nodes = {**others, **cl}
+        meta = self._article_meta(*(d.get("evidence") for *_x, d in edges))
+        out = [_claim_info(i, nodes, edges, meta) for i in cl]
+        return sorted(out, key=lambda c: (not c.contested, -(len(c.asserts) + len(c.denies)), c.text, c.id))
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every article, newest first."""
+        out = [ArticleInfo(i, str(d.get("title") or d.get("name") or i), str(d.get("url") or ""),
+                           str(d.get("publisher") or ""), _str_or_none(d.get("published")),
+                           str(d.get("language") or ""))
+               for i, d in self._scan(["Article"], light=True).items()]
+        return sorted(out, key=lambda a: (a.published or "", a.title), reverse=True)
+
+
+def _first_in_order(dist: Mapping[str, int], degrees: Mapping[str, int], data: Mapping[str, Mapping[str, Any]],
+                    need: int) -> list[str]:
+    """The first ``need`` ids of ``dist`` ordered by distance, degree (highest first), name and id.
+
+    Names are normalised only for the ids that can reach the first ``need`` places (those tied with the
+    last of them on distance and degree): normalising every name of a large graph costs more than the sort.
+    """
+    def cheap(i: str) -> tuple[int, int]:
+        return dist[i], -degrees.get(i, 0)
+
+    ids = sorted(dist, key=cheap)
+    if need < len(ids):
+        end, bound = need, cheap(ids[need - 1]) if need > 0 else None
+        while bound is not None and end < len(ids) and cheap(ids[end]) == bound:
+            end += 1
+        ids = ids[:end]
+    ids.sort(key=lambda i: (dist[i], -degrees.get(i, 0), normalise_name(str(data[i].get("name") or "")), i))
+    return ids[:need]
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _event_info(eid: str, nodes: Mapping[str, Mapping[str, Any]], edges: list, meta: Mapping) -> EventInfo:
+    d = nodes.get(eid, {})
+    parts, admins = [], []
+    for u, v, _k, e in edges:
+        if e.get("type") == "PARTICIPANT" and v == eid:
+            od = nodes.get(u, {})
+            parts.append(Participant(u, str(od.get("name") or u), str(od.get("label")),
+                                     str(e.get("role") or "")))
+        elif e.get("type") == "DURING" and u == eid:
+            admins.append((v, str(nodes.get(v, {}).get("name") or v)))
+    role_order = {"agent": 0, "subject": 1, "target": 2, "destination": 3, "location": 4}
+    parts.sort(key=lambda p: (role_order.get(p.role, 9), p.name))
+    return EventInfo(eid, str(d.get("name") or eid), str(d.get("event_type") or "Other"),
+                     _str_or_none(d.get("date")), tuple(parts), tuple(sorted(set(admins))),
+                     _sources(d.get("evidence"), meta))
+
+
+def _claim_info(cid: str, nodes: Mapping[str, Mapping[str, Any]], edges: list, meta: Mapping) -> ClaimInfo:
+    sides: dict[str, list[Stance]] = {"ASSERTS": [], "DENIES": []}
+    for u, v, _k, e in edges:
+        if v == cid and e.get("type") in sides:
+            od = nodes.get(u, {})
+            sides[e["type"]].append(Stance(u, str(od.get("name") or u), str(od.get("label")),
+                                           "asserts" if e["type"] == "ASSERTS" else "denies",
+                                           _sources(e.get("evidence"), meta)))
+    for side in sides.values():
+        side.sort(key=lambda s: (s.actor_name, s.actor_id))
+    d = nodes.get(cid, {})
+    contested = bool(sides["ASSERTS"] and sides["DENIES"]) or bool(d.get("contested"))
+    return ClaimInfo(cid, str(d.get("name") or cid), contested, tuple(sides["ASSERTS"]),
+                     tuple(sides["DENIES"]))
+
+
+# --- the embedded store ------------------------------------------------------------------------------
+
+
+class EmbeddedStore(GraphStore):
+    """The graph of a node-link JSON store file, read whole into memory (no server needed)."""
+
+    def __init__(self, path: str | Path, ontology: Ontology | None = None) -> None:
+        super().__init__(ontology)
+        self.path = Path(path)
+        self._graph: nx.MultiDiGraph | None = None
+        # Counted once per graph (the store only reads it): MENTIONS edges per node, so a degree is
+        # g.degree minus that count, and each node's place in the graph's node order.
+        self._mentions: tuple[nx.MultiDiGraph, Counter[str]] | None = None
+        self._positions: tuple[nx.MultiDiGraph, dict[str, int]] | None = None
+
+    @classmethod
+    def from_graph(cls, g: nx.MultiDiGraph, name: str = "<memory>", ontology: Ontology | None = None
+                   ) -> EmbeddedStore:
+        """A store over a graph already in memory (tests, snapshots of a fresh load)."""
+        store = cls(name, ontology)
+        store._graph = g
+        return store
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole graph (read from the file on first use; empty when the file does not exist)."""
+        if self._graph is None:
+            if not self.path.exists():
+                self._graph = nx.MultiDiGraph()
+            else:
+                from .sinks.embedded import read_store
+
+                try:
+                    self._graph = read_store(self.path)
+                except Exception as exc:  # any reading problem becomes one clear line naming the file
+                    msg = str(exc)
+                    raise StoreError(msg if str(self.path) in msg else
+                                     f"{self.path}: cannot read the embedded store ({msg})") from exc
+        return self._graph
+
+    def describe(self) -> str:
+        return f"Embedded store: {self.path}"
+
+    def available(self) -> bool:
+        return self._graph is not None or self.path.exists()
+
+    def counts(self) -> Counts:
+        g = self.graph
+        return Counts(g.number_of_nodes(), g.number_of_edges(),
+                      dict(Counter(str(d.get("label")) for _, d in g.nodes(data=True))),
+                      dict(Counter(str(d.get("type")) for _, _, d in g.edges(data=True))))
+
+    def _nodes(self, ids: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
+        g = self.graph
+        copy = _light if light else dict
+        return {i: copy(g.nodes[i]) for i in ids if i in g}
+
+    def _incident(self, ids, skip=frozenset(), light=False):
+        g = self.graph
+        copy = _light if light else dict
+        seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for i in ids:
+            if i not in g:
+                continue
+            for u, v, k, d in [*g.out_edges(i, keys=True, data=True), *g.in_edges(i, keys=True, data=True)]:
+                if d.get("type") not in skip:
+                    seen[(u, v, k)] = copy(d)
+        ends = {w for u, v, _k in seen for w in (u, v)}
+        return [(u, v, k, d) for (u, v, k), d in seen.items()], self._nodes(ends, light)
+
+    def _inside(self, ids: Iterable[str]) -> list[str]:
+        """The ids of the graph among ``ids``, in the graph's node order (so edges come in a stable order)."""
+        g = self.graph
+        wanted = {i for i in ids if i in g}
+        if len(wanted) * 8 < len(g):
+            return sorted(wanted, key=self._position().__getitem__)
+        return [i for i in g if i in wanted]
+
+    def _position(self) -> dict[str, int]:
+        g = self.graph
+        if self._positions is None or self._positions[0] is not g or len(self._positions[1]) != len(g):
+            self._positions = (g, {n: i for i, n in enumerate(g)})
+        return self._positions[1]
+
+    def _edges_among(self, ids, light=False):
+        g = self.graph
+        copy = _light if light else dict
+        order = self._inside(ids)
+        inside = set(order)
+        succ = g.succ
+        return [(u, v, k, copy(d)) for u in order for v, keyed in succ[u].items() if v in inside
+                for k, d in keyed.items()]
+
+    def _count_edges_among(self, ids, f):
+        g = self.graph
+        inside = {i for i in ids if i in g}
+        succ, n = g.succ, 0
+        for u in inside:
+            for v, keyed in succ[u].items():
+                if v in inside:
+                    n += sum(1 for d in keyed.values() if edge_passes(u, d, f)) if f.article else len(keyed)
+        return n
+
+    def _scan(self, labels, light=False):
+        wanted = set(labels)
+        copy = _light if light else dict
+        return {i: copy(d) for i, d in self.graph.nodes(data=True) if d.get("label") in wanted}
+
+    def _mention_counts(self) -> Counter[str]:
+        g = self.graph
+        if self._mentions is None or self._mentions[0] is not g:
+            counts: Counter[str] = Counter()
+            for u, v, t in g.edges(data="type"):
+                if t == "MENTIONS":
+                    counts[u] += 1
+                    counts[v] += 1
+            self._mentions = (g, counts)
+        return self._mentions[1]
+
+    def _degrees(self, ids):
+        g = self.graph
+        mentions = self._mention_counts()
+        return {i: g.degree(i) - mentions.get(i, 0) for i in ids if i in g}
+
+    def _node_paths(self, a, b, max_length, skip):
+        g = self.graph
+        simple = nx.Graph()
+        simple.add_nodes_from(g.nodes)
+        simple.add_edges_from((u, v) for u, v, d in g.edges(data=True) if d.get("type") not in skip)
+        try:
+            length = nx.shortest_path_length(simple, a, b)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return []
+        if length > max_length:
+            return []
+        out = []
+        for p in nx.all_shortest_paths(simple, a, b):
+            out.append(tuple(p))
+            if len(out) >= PATH_ROWS:
+                break
+        return out
+
+
+# --- the Neo4j store ---------------------------------------------------------------------------------
+
+
+class Neo4jStore(GraphStore):
+    """The graph in a Neo4j 5 database, read with parameterised Cypher in read-only sessions.
+
+    Queries are built only from ontology labels (validated, never user text) and take every value as a
+    parameter; each runs with ``query_timeout`` seconds at most.
+    """
+
+    def __init__(self, driver: Any, database: str = "neo4j", *, uri: str = "", timeout: float = 10.0,
+                 ontology: Ontology | None = None, owns_driver: bool = False) -> None:
+        super().__init__(ontology)
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        self.timeout = timeout
+        self._owns_driver = owns_driver
+
+    def describe(self) -> str:
+        where = self.uri or "a Neo4j server"
+        return f"Neo4j at {where} (database {self.database})"
+
+    def available(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._owns_driver:
+            self.driver.close()
+
+    def _read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        from neo4j import READ_ACCESS, unit_of_work
+
+        @unit_of_work(timeout=self.timeout)  # the server stops a query that runs too long
+        def work(tx):
+            return [r.data() for r in tx.run(cypher, **params)]
+
+        try:
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                return session.execute_read(work)
+        except Exception as exc:
+            raise StoreError(f"Neo4j query failed at {self.uri or 'the server'}: {exc}") from exc
+
+    # Neo4j rows back to the attribute dicts of graph_loader.graph ------------------------------------
+    def _attrs(self, labels: list[str], props: Mapping[str, Any]) -> dict[str, Any]:
+        data = {k: _plain(v) for k, v in props.items() if k != "id" and k not in EVIDENCE_LISTS}
+        label = data.get("label") if data.get("label") in self.ontology.nodes else None
+        if label is None:
+            label = next((x for x in self.ontology.nodes if x in labels), labels[0] if labels else "Other")
+        data["label"] = label
+        if label == "Event" and not data.get("event_type"):
+            data["event_type"] = next((x for x in labels if x in self.ontology.event_types), "Other")
+        for key in ("aliases", "articles"):
+            data[key] = list(data.get(key) or [])
+        data["evidence"] = _evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        return data
+
+    def _edge_attrs(self, rel_type: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        data = {k: _plain(v) for k, v in props.items() if k != "key" and k not in EVIDENCE_LISTS}
+        data["type"] = rel_type
+        data["articles"] = list(data.get("articles") or [])
+        data["evidence"] = _evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        return str(props.get("key") or edge_key(rel_type, data)), data
+
+    def _group(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Ids grouped by the label they were made for, so each query can use that label's index."""
+        groups: dict[str, list[str]] = {}
+        for i in dict.fromkeys(ids):
+            label = self.label_of(i)
+            if label is not None:
+                groups.setdefault(label, []).append(i)
+        return groups
+
+    def counts(self) -> Counts:
+        by_label = {}
+        for label in self.ontology.nodes:
+            n = self._read(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"]
+            if n:
+                by_label[label] = n
+        by_type = {r["t"]: r["n"] for r in self._read("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n")}
+        return Counts(sum(by_label.values()), sum(by_type.values()), by_label, by_type)
+
+    def _seek(self, ids: Iterable[str]) -> tuple[str, dict[str, list[str]]]:
+        """A ``CALL`` clause binding ``n`` to the nodes of ``ids``, and its parameters.
+
+        One branch per label (``UNION ALL``) so every lookup uses that label's ``id`` uniqueness index,
+        and all labels are read in one round trip. Empty when no id has a known label.
+        """
+        groups = self._group(ids)
+        if not groups:
+            return "", {}
+        params = {f"ids{i}": group for i, group in enumerate(groups.values())}
+        branches = " UNION ALL ".join(f"MATCH (n:`{label}`) WHERE n.id IN $ids{i} RETURN n"
+                                      for i, label in enumerate(groups))
+        return f"CALL {{ {branches} }} ", params
+
+    @staticmethod
+    def _project(var: str, light: bool, node: bool = True) -> str:
+        """Cypher for a map of a node's (or relationship's) id, labels (type) and properties.
+
+        Light: every property but the evidence lists, and the first evidence item when its sentence is not
+        empty (else, rarely, the whole lists, so the first item with a sentence can be found here).
+        """
+        head = f"id: {var}.id, labels: labels({var})" if node else \
+            f"s: startNode({var}).id, t: endNode({var}).id, type: type({var})"
+        if not light:
+            return f"{{{head}, props: properties({var})}}"
+        ev = [f"{var}.{k}" for k in EVIDENCE_LISTS]
+        first_ok = f"coalesce({var}.evidence_sentences[0], '') <> ''"
+        return (f"{{{head}, props: [k IN keys({var}) WHERE NOT k IN $evidence_lists | [k, {var}[k]]], "
+                f"ev0: CASE WHEN {first_ok} THEN [{', '.join(e + '[0]' for e in ev)}] END, "
+                f"evall: CASE WHEN NOT {first_ok} AND size(coalesce({var}.evidence_sentences, [])) > 0 "
+                f"THEN [{', '.join(ev)}] END}}")
+
+    @staticmethod
+    def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
+        """The property map of a :meth:`_project` row (light rows rebuilt with their evidence lists)."""
+        props = row["props"]
+        if isinstance(props, dict):
+            return props
+        out = dict(props)
+        lists = [[x] for x in row["ev0"]] if row.get("ev0") else row.get("evall")
+        if lists:
+            out.update(zip(EVIDENCE_LISTS, lists, strict=False))
+        return out
+
+    def _node_of(self, row: Mapping[str, Any], light: bool) -> dict[str, Any]:
+        data = self._attrs(row["labels"], self._props_of(row))
+        if light:
+            data["evidence"] = _first_evidence(data["evidence"])
+        return data
+
+    def _edge_of(self, row: Mapping[str, Any], light: bool) -> tuple[str, str, str, dict[str, Any]]:
+        key, data = self._edge_attrs(row["type"], self._props_of(row))
+        if light:
+            data["evidence"] = _first_evidence(data["evidence"])
+        return row["s"], row["t"], key, data
+
+    def _nodes(self, ids, light=False):
+        seek, params = self._seek(ids)
+        if not seek:
+            return {}
+        rows = self._read(f"{seek}RETURN {self._project('n', light)} AS x", evidence_lists=list(EVIDENCE_LISTS),
+                          **params)
+        return {r["x"]["id"]: self._node_of(r["x"], light) for r in rows}
+
+    def _incident(self, ids, skip=frozenset(), light=False):
+        seek, params = self._seek(ids)
+        if not seek:
+            return [], {}
+        # One row: each relationship once (both its ends may be among ids) and each node once, so a hub's
+        # properties are not shipped once per relationship.
+        rows = self._read(
+            f"{seek}MATCH (n)-[r]-(m) WHERE NOT type(r) IN $skip "
+            "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) + collect(DISTINCT m) AS ns "
+            "CALL { WITH ns UNWIND ns AS w WITH DISTINCT w RETURN collect(w) AS ws } "
+            f"RETURN [r IN rs | {self._project('r', light, node=False)}] AS edges, "
+            f"[n IN ws | {self._project('n', light)}] AS nodes",
+            skip=sorted(skip), evidence_lists=list(EVIDENCE_LISTS), **params)
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        nodes: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            for e in r["edges"]:
+                u, v, k, d = self._edge_of(e, light)
+                edges[(u, v, k)] = d
+            for x in r["nodes"]:
+                nodes[x["id"]] = self._node_of(x, light)
+        return [(u, v, k, d) for (u, v, k), d in edges.items()], nodes
+
+    def _edges_among(self, ids, light=False):
+        ids = list(dict.fromkeys(ids))
+        seek, params = self._seek(ids)
+        if not seek:
+            return []
+        rows = self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to "
+                          f"RETURN {self._project('r', light, node=False)} AS x",
+                          to=ids, evidence_lists=list(EVIDENCE_LISTS), **params)
+        return [self._edge_of(r["x"], light) for r in rows]
+
+    def _count_edges_among(self, ids, f):
+        ids = list(dict.fromkeys(ids))
+        seek, params = self._seek(ids)
+        if not seek:
+            return 0
+        if not f.article:
+            return self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to RETURN count(r) AS n",
+                              to=ids, **params)[0]["n"]
+        # edge_passes needs the source, the type and the articles only.
+        rows = self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to "
+                          "RETURN n.id AS s, type(r) AS type, r.articles AS articles", to=ids, **params)
+        return sum(1 for r in rows if edge_passes(r["s"], {"type": r["type"], "articles": r["articles"]}, f))
+
+    def _scan(self, labels, light=False):
+        out = {}
+        for label in labels:
+            if label not in self.ontology.nodes:
+                continue
+            for r in self._read(f"MATCH (n:`{label}`) RETURN {self._project('n', light)} AS x",
+                                evidence_lists=list(EVIDENCE_LISTS)):
+                out[r["x"]["id"]] = self._node_of(r["x"], light)
+        return out
+
+    def _degrees(self, ids):
+        seek, params = self._seek(ids)
+        if not seek:
+            return {}
+        # Two plain counts (the server keeps degrees per type) instead of filtering every relationship.
+        rows = self._read(f"{seek}RETURN n.id AS id, COUNT {{ (n)--() }} - COUNT {{ (n)-[:MENTIONS]-() }} AS d",
+                          **params)
+        return {r["id"]: r["d"] for r in rows}
+
+    def _node_paths(self, a, b, max_length, skip):
+        la, lb = self.label_of(a), self.label_of(b)
+        if la is None or lb is None:
+            return []
+        rows = self._read(
+            f"MATCH (a:`{la}` {{id: $a}}), (b:`{lb}` {{id: $b}}) "
+            f"MATCH p = allShortestPaths((a)-[*..{int(max_length)}]-(b)) "
+            "WHERE all(r IN relationships(p) WHERE NOT type(r) IN $skip) "
+            "RETURN [n IN nodes(p) | n.id] AS ids LIMIT $rows", a=a, b=b, skip=sorted(skip), rows=PATH_ROWS)
+        return [tuple(r["ids"]) for r in rows]
+
+
+def _plain(value: Any) -> Any:
+    """Neo4j temporal values as ISO strings; everything else as is."""
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --- choosing a store --------------------------------------------------------------------------------
+
+
+def open_store(settings: Settings, prefer: str | None = None) -> GraphStore:
+    """The store to read: Neo4j when preferred (``prefer`` or ``PORTERO_STORE_KIND``) and reachable, else
+    the embedded store file. When Neo4j was wanted but cannot be reached, the embedded store comes back
+    with ``notice`` saying why.
+    """
+    kind = (prefer or settings.store or "embedded").strip().lower()
+    embedded = EmbeddedStore(settings.store_path)
+    if kind != "neo4j":
+        return embedded
+    try:
+        from neo4j import GraphDatabase
+
+        driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth, connection_timeout=5.0,
+                                      max_transaction_retry_time=settings.max_retry_time)
+    except Exception as exc:  # a malformed URI: say so, do not crash
+        embedded.notice = f"Neo4j is configured at {settings.neo4j_uri} but the address is not usable: {exc}"
+        return embedded
+    try:
+        driver.verify_connectivity()
+    except Exception as exc:
+        driver.close()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        embedded.notice = (f"Neo4j is configured at {settings.neo4j_uri} but cannot be reached ({reason}); "
+                           "showing the embedded store instead.")
+        return embedded
+    return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri, timeout=settings.query_timeout,
+                      owns_driver=True)

@@ -1,0 +1,308 @@
+"""Every page of the app with Streamlit's AppTest, on the embedded store and on the real Neo4j.
+
+The app reads the sample corpus through the real pipeline (the ``sample_store`` and ``loaded_neo4j``
+fixtures); what each page must show is asked of the same store directly, so the tests check that the
+pages show the store's facts with their evidence, whichever store is behind them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from app.pages.common import md
+from graph_loader.render import script_json
+from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore
+
+APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
+TIMEOUT = 90
+NO_ARTICLES = Filters(labels=("Person", "Agency", "Country", "Administration", "Organization", "Initiative",
+                              "Law", "Place", "Event", "Claim"))
+ENV = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE", "PORTERO_STORE_KIND",
+       "PORTERO_STORE", "PORTERO_VIEW_CAP")
+
+
+def _clear_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for var in ENV:
+        monkeypatch.delenv(var, raising=False)
+    _clear_caches()
+    yield monkeypatch
+    _clear_caches()
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request, clean_env, sample_store, tmp_path) -> GraphStore:
+    """Point the app at the sample corpus in one store; return that store, to ask what pages must show."""
+    if request.param == "embedded":
+        clean_env.setenv("PORTERO_STORE", str(sample_store))
+        return EmbeddedStore(sample_store)
+    driver = request.getfixturevalue("loaded_neo4j")
+    settings = request.getfixturevalue("neo4j_settings")
+    clean_env.setenv("PORTERO_STORE_KIND", "neo4j")
+    clean_env.setenv("NEO4J_URI", settings.neo4j_uri)
+    clean_env.setenv("NEO4J_DATABASE", settings.neo4j_database)
+    if settings.neo4j_auth:
+        clean_env.setenv("NEO4J_USERNAME", settings.neo4j_auth[0])
+        clean_env.setenv("NEO4J_PASSWORD", settings.neo4j_auth[1])
+    # No store file: whatever the pages show comes from Neo4j.
+    clean_env.setenv("PORTERO_STORE", str(tmp_path / "no-store.json"))
+    return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri)
+
+
+def run_app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    """Everything written as Markdown, titles, captions and notices, one string."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                                  "success", "error") for e in getattr(at, kind)]
+    return "\n".join(map(str, parts))
+
+
+def graph_page(at: AppTest) -> str:
+    frames = at.get("iframe")
+    assert frames, "no graph drawn"
+    return frames[0].proto.srcdoc
+
+
+def sheinbaum(store: GraphStore) -> str:
+    hit = store.search("sheinbaum")[0]
+    assert hit.name == "Claudia Sheinbaum"
+    return hit.id
+
+
+# --- the sidebar -----------------------------------------------------------------------------------------
+
+
+def test_sidebar_names_the_store_in_use(store):
+    at = run_app()
+    side = "\n".join(e.value for e in at.sidebar.caption)
+    assert md(store.describe()) in side
+    c = store.counts()
+    assert f"{c.nodes} nodes · {c.edges} relationships · {c.articles} articles" in side
+
+
+# --- Explore -----------------------------------------------------------------------------------------------
+
+
+def test_explore_overview_then_search_focuses_an_actor(store):
+    at = run_app()
+    overview = store.overview(NO_ARTICLES, 300)
+    assert f"The {overview.number_of_nodes()} most connected nodes" in text_of(at)
+
+    at.text_input(key="q").input("sheinbaum").run()
+    assert not at.exception
+    focus = sheinbaum(store)
+    assert at.query_params["focus"] == focus
+    view = store.neighbourhood([focus], 1, NO_ARTICLES, 300)
+    assert f"**Claudia Sheinbaum** (Person) and everything within 1 hop: {view.number_of_nodes()} nodes" in \
+        text_of(at)
+    page = graph_page(at)
+    nodes_json = re.search(r"var nodes = new vis\.DataSet\((.*?)\);\n", page).group(1)
+    drawn = {n["id"] for n in json.loads(nodes_json)}
+    assert drawn == set(view)
+    assert script_json("Claudia Sheinbaum")[1:-1] in page
+    # The focused actor is the default choice to open, and it links to its Actor page.
+    assert at.selectbox(key=f"open::{focus}").value == focus
+    link = at.get("page_link")[0].proto
+    assert link.page == "actor" and link.query_string == f"id={focus.replace(':', '%3A')}"
+
+    at.segmented_control(key="hops").set_value(2).run()
+    assert at.query_params["hops"] == "2"
+    wider = store.neighbourhood([focus], 2, NO_ARTICLES, 300)
+    assert wider.number_of_nodes() > view.number_of_nodes()
+    assert f"within 2 hops: {wider.number_of_nodes()} nodes" in text_of(at)
+
+
+def test_explore_shared_link_with_filters(store):
+    focus = sheinbaum(store)
+    at = run_app(focus=focus, hops="2", labels="Person,Event", types="Denial")
+    f = Filters(labels=("Person", "Event"), event_types=("Denial",))
+    view = store.neighbourhood([focus], 2, f, 300)
+    shown = at.selectbox(key=f"open::{focus}").options
+    assert len(shown) == view.number_of_nodes() > 1
+    assert all(o.endswith("· Person") or (o.endswith("· Event") and o.startswith("Denial")) for o in shown)
+    assert at.pills(key="f_labels").value == ["Person", "Event"]
+    assert at.multiselect(key="f_types").value == ["Denial"]
+
+
+def test_explore_period_from_an_administration(store):
+    admin = next(a for a in store.administrations() if a.name == "Sheinbaum administration")
+    at = run_app(admin=admin.id, labels="Event")
+    assert at.radio(key="f_period").value == "Administration"
+    assert at.selectbox(key="f_admin").value == admin.id
+    expected = store.overview(Filters(labels=("Event",), administration=admin.id))
+    shown = at.selectbox(key="open::").options
+    assert len(shown) == expected.number_of_nodes() > 0
+    assert all(str(d.get("date") or "") >= (admin.start or "") for _n, d in expected.nodes(data=True))
+    at.radio(key="f_period").set_value("Any time").run()
+    assert "admin" not in at.query_params
+    every_event = store.overview(Filters(labels=("Event",)))
+    assert len(at.selectbox(key="open::").options) == every_event.number_of_nodes()
+
+
+def test_explore_cap_says_what_was_left_out(store, clean_env):
+    clean_env.setenv("PORTERO_VIEW_CAP", "8")
+    at = run_app()
+    full = store.overview(NO_ARTICLES)
+    notice = "\n".join(e.value for e in at.info)
+    assert f"Left out {full.number_of_nodes() - 8} nodes" in notice and "capped at 8 nodes" in notice
+    assert len(at.selectbox(key="open::").options) == 8
+
+
+def test_classroom_mode_shows_only_the_graph_and_caption(store):
+    focus = sheinbaum(store)
+    at = run_app(classroom="1", focus=focus, hops="1")
+    assert not at.text_input and not at.selectbox and not at.sidebar.children.get(0, None)
+    page = graph_page(at)
+    assert "Claudia Sheinbaum and its connections (1 hop)" in page
+    assert script_json("Claudia Sheinbaum")[1:-1] in page
+
+
+# --- Actor ---------------------------------------------------------------------------------------------
+
+
+def test_actor_page_shows_relations_events_and_evidence(store):
+    focus = sheinbaum(store)
+    facts = store.actor_facts(focus)
+    at = run_app("pages/actor.py", id=focus)
+    assert at.title[0].value == "Claudia Sheinbaum"
+    text = text_of(at)
+    assert facts.relations and facts.roles, "the sample corpus relates Sheinbaum to other actors"
+    for role in facts.roles:  # posts, with their period, under Roles
+        assert f"**{md(role.title)}**, {md(role.org_name)}" in text
+        assert md(role.sources[0].sentence) in text
+    roles = {(r.rel_type, r.org_id) for r in facts.roles}
+    for rel in facts.relations:  # every other relationship with an actor, worded, with its evidence
+        if rel.direction == "in" or (rel.rel_type, rel.other_id) not in roles:
+            assert f"**{md(rel.phrase)}** {md(rel.other_name)}" in text
+        assert md(rel.sources[0].sentence) in text
+        assert f"*{md(rel.sources[0].title)}*, {md(rel.sources[0].publisher)}" in text
+    for ev, _roles in facts.events:
+        assert md(ev.sources[0].sentence) in text
+        assert f":orange-badge[{md(ev.event_type)}]" in text
+    for claim, stance in facts.claims:
+        assert md(claim.text) in text and f"[{stance}]" in text
+    links = {p.proto.query_string for p in at.get("page_link")}
+    assert {f"id={r.other_id.replace(':', '%3A')}" for r in facts.relations} <= links
+
+
+def test_actor_page_search_and_unknown_id(store):
+    at = run_app("pages/actor.py")
+    assert at.title[0].value == "Actors"
+    at.text_input(key="actor_q").input("sheinbaum").run()
+    assert at.title[0].value == "Claudia Sheinbaum"
+    at = run_app("pages/actor.py", id="person:nobody-at-all")
+    assert "There is no node with id “person:nobody-at-all”" in text_of(at)
+
+
+# --- Connections --------------------------------------------------------------------------------------------
+
+
+def test_connections_page_explains_each_hop(store):
+    a = sheinbaum(store)
+    b = store.search("Terrance Cole")[0].id
+    paths = store.shortest_paths(a, b)
+    assert paths, "the sample corpus links Sheinbaum and Cole"
+    at = run_app("pages/connections.py", a=a, b=b)
+    heads = [h.value for h in at.subheader]
+    assert heads[0] == "Path 1: " + " → ".join(md(n) for _i, n, _l in paths[0].nodes)
+    assert len(heads) == len(paths)
+    text = text_of(at)
+    for hop in paths[0].hops:
+        for link in hop.links:
+            assert md(link.sources[0].sentence) in text
+    assert graph_page(at)
+
+
+# --- Timeline -----------------------------------------------------------------------------------------------
+
+
+def test_timeline_page_bands_marks_and_an_event(store):
+    events = store.events()
+    focus = sheinbaum(store)
+    chosen = next(e for e in events if any(p.id == focus for p in e.participants))
+    at = run_app("pages/timeline.py")
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(at.selectbox(key="t_event").options) == len(events)
+    at.selectbox(key="t_event").set_value(chosen.id).run()
+    assert at.query_params["event"] == chosen.id
+    text = text_of(at)
+    for p in chosen.participants:
+        assert md(p.name) in text
+    assert md(chosen.sources[0].sentence) in text
+
+    at.multiselect(key="t_types").set_value(["Denial"]).run()
+    denials = store.events(Filters(event_types=("Denial",)))
+    assert len(at.selectbox(key="t_event").options) == len(denials) < len(events)
+
+
+# --- Claims -----------------------------------------------------------------------------------------------
+
+
+def test_claims_page_contested_first_with_both_sides(store):
+    claims = store.claims()
+    first = claims[0]
+    assert first.contested and first.asserts and first.denies
+    at = run_app("pages/claims.py")
+    assert [h.value for h in at.subheader] == [md(c.text) for c in claims]
+    text = text_of(at)
+    for side in (first.asserts, first.denies):
+        for s in side:
+            assert f"**{md(s.actor_name)}**" in text and md(s.sources[0].sentence) in text
+    at.toggle(key="c_contested").set_value(True).run()
+    assert [h.value for h in at.subheader] == [md(c.text) for c in claims if c.contested]
+
+
+# --- no store, or an unreachable Neo4j ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [None, "pages/actor.py", "pages/connections.py", "pages/timeline.py",
+                                  "pages/claims.py"])
+def test_missing_store_says_how_to_load_articles(clean_env, tmp_path, page):
+    clean_env.setenv("PORTERO_STORE", str(tmp_path / "graph.json"))
+    at = run_app(page)
+    assert "portero load sample_data/articles" in "\n".join(e.value for e in at.info)
+    assert not at.get("iframe")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_neo4j_falls_back_to_the_embedded_store(clean_env, sample_store):
+    uri = f"bolt://127.0.0.1:{_free_port()}"
+    clean_env.setenv("PORTERO_STORE_KIND", "neo4j")
+    clean_env.setenv("NEO4J_URI", uri)
+    clean_env.setenv("NEO4J_PASSWORD", "pw-never-shown")
+    clean_env.setenv("PORTERO_STORE", str(sample_store))
+    at = run_app()
+    warning = "\n".join(e.value for e in at.sidebar.warning)
+    assert f"Neo4j is configured at {uri} but cannot be reached" in warning
+    assert "pw-never-shown" not in warning + text_of(at)
+    assert md(f"Embedded store: {sample_store}") in "\n".join(e.value for e in at.sidebar.caption)
+    at = run_app("pages/actor.py", id=sheinbaum(EmbeddedStore(sample_store)))
+    assert at.title[0].value == "Claudia Sheinbaum"

@@ -1,0 +1,264 @@
+"""The app served by Streamlit and used in headless Debian chromium (Playwright's Python client).
+
+It checks what only a browser can: the graph is drawn in its iframe, search and the Actor page work,
+hostile names are shown as text and never run, and the browser asks nothing of any host but the app's
+own server. Screenshots go to pytest's ``tmp_path`` and are copied to ``test-output/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from graph_loader.graph import add_edge, add_node, new_graph
+from graph_loader.model import Evidence
+from graph_loader.render import to_pyvis_html
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app" / "main.py"
+OUTPUT = ROOT / "test-output"
+CHROMIUM = os.environ.get("PORTERO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
+HOSTILE = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+# Counts the painted (non-transparent) pixels of the graph canvas.
+PAINTED = """() => {
+  const c = document.querySelector('#pg-network canvas');
+  if (!c) return 0;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+}"""
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs the browser test, but: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Playwright Python client is not installed")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _unavailable(f"Debian chromium is not installed ({CHROMIUM})")
+    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(store: Path, log_dir: Path) -> Iterator[str]:
+    """``streamlit run app/main.py`` on a free loopback port, reading ``store``; yields its URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(PORTERO_STORE=str(store), PORTERO_STORE_KIND="embedded",
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = log_dir / "streamlit.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(sample_store, tmp_path_factory):
+    with serve(sample_store, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+def _graph_frame(page, timeout: float = 60.0, must_have: str | None = None):
+    """The Frame of the drawn graph once the layout has settled (and holds ``must_have``, if given)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # Streamlit's iframes are srcdoc documents; reach them through their elements.
+        frames = [el.content_frame() for el in page.query_selector_all("iframe")]
+        for frame in filter(None, frames):
+            try:
+                ready = frame.evaluate("() => document.body && document.body.getAttribute('data-stabilized')")
+                has = must_have is None or frame.evaluate(
+                    "(id) => !!(window.pgNetwork && window.pgNetwork.body.data.nodes.get(id))", must_have)
+            except Exception:  # a frame being replaced by a rerun
+                continue
+            if ready == "1" and has:
+                return frame
+        time.sleep(0.25)
+    raise AssertionError(f"the graph was not drawn within {timeout}s")
+
+
+def _save(page, tmp_path: Path, name: str) -> Path:
+    shot = tmp_path / name
+    page.screenshot(path=str(shot), full_page=True)
+    OUTPUT.mkdir(exist_ok=True)
+    shutil.copy(shot, OUTPUT / name)
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
+def _foreign(urls: list[str]) -> list[str]:
+    out = []
+    for u in urls:
+        parts = urlparse(u)
+        if parts.scheme in ("data", "blob", "about", "file"):
+            continue
+        if (parts.hostname or "") not in LOCAL_HOSTS:
+            out.append(u)
+    return out
+
+
+def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(app_url)
+        page.get_by_role("heading", name="Explore the graph").wait_for(timeout=60_000)
+        frame = _graph_frame(page)
+        assert frame.evaluate(PAINTED) > 5_000  # the canvas has really been drawn on
+        overview_nodes = frame.evaluate("() => window.pgNetwork.body.data.nodes.length")
+        assert overview_nodes > 20
+
+        box = page.get_by_label("Find an actor")
+        box.fill("sheinbaum")
+        box.press("Enter")
+        page.get_by_text("and everything within 1 hop").wait_for(timeout=60_000)
+        frame = _graph_frame(page, must_have="person:claudia-sheinbaum")
+        label = frame.evaluate("() => window.pgNetwork.body.data.nodes.get('person:claudia-sheinbaum').label")
+        assert label == "Claudia Sheinbaum"
+        assert frame.evaluate("() => window.pgNetwork.body.data.nodes.length") < overview_nodes
+        assert frame.evaluate(PAINTED) > 2_000
+        assert "focus=person%3Aclaudia-sheinbaum" in page.url  # the view is a shareable link
+        _save(page, tmp_path, "explore-sheinbaum.png")
+
+        page.get_by_role("link", name="Open Claudia Sheinbaum").click()
+        page.get_by_role("heading", name="Claudia Sheinbaum", level=1).wait_for(timeout=60_000)
+        assert "/actor" in page.url and "id=person%3Aclaudia-sheinbaum" in page.url
+        page.get_by_role("heading", name="Related actors").wait_for()
+        assert page.get_by_text("Mexico says it has no deal with the DEA").first.is_visible()
+        _save(page, tmp_path, "actor-sheinbaum.png")
+    finally:
+        page.close()
+    assert requests, "no request recorded"
+    assert _foreign(requests) == [], "the app must not reach any other host"
+
+
+def test_classroom_link_shows_only_the_graph(browser, app_url, tmp_path):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{app_url}/?classroom=1&focus=person:claudia-sheinbaum&hops=2")
+        frame = _graph_frame(page, must_have="person:claudia-sheinbaum")
+        assert "Claudia Sheinbaum and its connections (2 hops)" in frame.inner_text(".pg-caption")
+        assert page.get_by_label("Find an actor").count() == 0
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        _save(page, tmp_path, "classroom.png")
+    finally:
+        page.close()
+    assert _foreign(requests) == []
+
+
+def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser, sample_store, tmp_path):
+    """Before any session has run the router, Streamlit would run ``pages/actor.py`` on its own."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        with serve(sample_store, tmp_path) as url:
+            page.goto(f"{url}/actor?id=person:claudia-sheinbaum")
+            page.get_by_role("heading", name="Claudia Sheinbaum", level=1).wait_for(timeout=60_000)
+            # The router ran: the app's own navigation and the store notice are in the sidebar.
+            sidebar = page.locator("[data-testid='stSidebar']")
+            sidebar.get_by_text("Embedded store").wait_for(timeout=30_000)
+            assert sidebar.get_by_text("Connections").is_visible()
+            assert sidebar.get_by_text("common").count() == 0
+    finally:
+        page.close()
+    assert _foreign(requests) == []
+
+
+def test_hostile_names_are_text_in_the_browser(browser, tmp_path):
+    g = new_graph()
+    sentence = f"They said {HOSTILE} on TV."
+    add_node(g, "person:x", "Person", HOSTILE, evidence=Evidence("article:a", sentence, 0, len(sentence)))
+    add_node(g, "agency:y", "Agency", "Agency Y")
+    add_edge(g, "person:x", "LEADS", "agency:y", evidence=Evidence("article:a", sentence, 0, len(sentence)))
+    path = tmp_path / "hostile.html"
+    path.write_text(to_pyvis_html(g, title=HOSTILE, caption=HOSTILE, focus="person:x"), encoding="utf-8")
+
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_selector("body[data-stabilized='1']", timeout=30_000)
+        assert page.evaluate("() => window.pwned") is None
+        assert page.inner_text(".pg-title") == HOSTILE and page.inner_text(".pg-caption") == HOSTILE
+        assert page.locator("img").count() == 0
+        # Hover the node: its tooltip shows the name and the sentence as plain text.
+        x, y = page.evaluate("""() => {
+            const p = window.pgNetwork.getPositions(['person:x'])['person:x'];
+            const d = window.pgNetwork.canvasToDOM(p);
+            const r = document.getElementById('pg-network').getBoundingClientRect();
+            return [r.left + d.x, r.top + d.y];
+        }""")
+        page.mouse.move(x, y)
+        tooltip = page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        text = tooltip.inner_text()
+        assert HOSTILE in text and sentence in text
+        assert page.evaluate("() => window.pwned") is None and dialogs == []
+    finally:
+        page.close()
+    assert _foreign(requests) == []
