@@ -1,0 +1,211 @@
+"""Neo4j load speed as ratios measured in one run: our loader vs a naive loader and a hand-written ceiling.
+
+- ours:    ``graph_loader.sinks.neo4j.write_graph`` (batched ``UNWIND ... MERGE``, union of lists).
+- naive:   one ``MERGE`` per transaction per node and per relationship. Only a sample is timed (the
+           first ``--naive-sample`` nodes, then as many relationships) and its rate extrapolated.
+- ceiling: one ``UNWIND $rows AS row CREATE (n:Label) SET n = row`` per batch per label, and
+           ``UNWIND ... MATCH ... MATCH ... CREATE`` per relationship shape: no merging, no list unions.
+Each starts from an EMPTY database holding the same constraints and indexes, after an untimed warm-up
+load of the first ``--warmup`` articles by every loader (JIT and query-plan cache).
+
+Run: python bench/bench_neo4j_load.py [--articles 1000] [--profile]
+Neo4j: NEO4J_URI if set, else a local server (home /tmp/h7, port 7705) started and stopped here.
+The corpus is bench/synthetic.py's; its extraction is cached as a pickle under /tmp.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402
+from neo4j import GraphDatabase  # noqa: E402
+from synthetic import fast_build_graph as build_graph  # noqa: E402
+
+from graph_loader import neo4j_server  # noqa: E402
+from graph_loader.neo4j_queries import quote  # noqa: E402
+from graph_loader.settings import Settings, load_settings  # noqa: E402
+from graph_loader.sinks.neo4j import element_props, ensure_schema, write_graph  # noqa: E402
+
+LOCAL = {"PORTERO_HOME": "/tmp/h7", "PORTERO_NEO4J_PORT": "7705", "PORTERO_NEO4J_HEAP": "1g",
+         "PORTERO_NEO4J_PAGECACHE": "512m"}
+
+
+def bench_settings() -> Settings:
+    """The user's NEO4J_URI when set, else the benchmark's own local server."""
+    return load_settings() if os.environ.get("NEO4J_URI") else load_settings({**os.environ, **LOCAL})
+
+
+def empty_database(driver: Any, db: str) -> None:
+    """Delete every node and relationship, in chunks so the transaction state stays small."""
+    with driver.session(database=db) as s:
+        s.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+
+def flat(attrs: dict, skip: tuple[str, ...]) -> dict[str, Any]:
+    """One flat property map (scalars, lists, evidence lists) as every loader stores it."""
+    return element_props(attrs, skip=skip)[0]
+
+
+def node_groups(g) -> dict[tuple[str, str | None], list[dict]]:
+    out: dict[tuple[str, str | None], list[dict]] = defaultdict(list)
+    for nid, d in g.nodes(data=True):
+        etype = d.get("event_type") if d.get("label") == "Event" else None
+        out[(d["label"], etype or None)].append({"id": str(nid), **flat(d, ("label",))})
+    return out
+
+
+def rel_groups(g) -> dict[tuple[str, str, str], list[dict]]:
+    out: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for u, v, k, d in g.edges(keys=True, data=True):
+        shape = (g.nodes[u]["label"], d["type"], g.nodes[v]["label"])
+        props = {"key": str(k), **flat(d, ("type",))}
+        out[shape].append({"source": str(u), "target": str(v), "props": props})
+    return out
+
+
+def ceiling_load(driver: Any, g, db: str, batch: int) -> None:
+    """CREATE-only batched load: the fastest way to put this graph into an empty database with Cypher."""
+    with driver.session(database=db) as s:
+        for (label, etype), rows in node_groups(g).items():
+            labels = quote(label) + (":" + quote(etype) if etype else "")
+            text = f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+            for i in range(0, len(rows), batch):
+                s.execute_write(lambda tx, t=text, r=rows[i:i + batch]: tx.run(t, rows=r).consume())
+        for (src, rel, tgt), rows in rel_groups(g).items():
+            text = (f"UNWIND $rows AS row MATCH (a:{quote(src)} {{id: row.source}}) "
+                    f"MATCH (b:{quote(tgt)} {{id: row.target}}) "
+                    f"CREATE (a)-[r:{quote(rel)}]->(b) SET r = row.props")
+            for i in range(0, len(rows), batch):
+                s.execute_write(lambda tx, t=text, r=rows[i:i + batch]: tx.run(t, rows=r).consume())
+
+
+def naive_sample(driver: Any, g, db: str, sample: int, batch: int) -> tuple[int, float]:
+    """One MERGE per transaction: time ``sample`` nodes and ``sample`` relationships; return (n, seconds).
+
+    The relationships need their endpoints, so the nodes outside the sample are created untimed (by
+    the ceiling loader) between the two timed parts.
+    """
+    nodes = [(lab, et, row) for (lab, et), rows in node_groups(g).items() for row in rows]
+    rels = [(shape, row) for shape, rows in rel_groups(g).items() for row in rows]
+    timed_nodes, rest = nodes[:sample], nodes[sample:]
+    elapsed = 0.0
+    with driver.session(database=db) as s:
+        t = time.perf_counter()
+        for label, etype, row in timed_nodes:
+            labels = quote(label) + (":" + quote(etype) if etype else "")
+            props = {k: v for k, v in row.items() if k != "id"}
+            s.execute_write(lambda tx, lb=labels, r=row, p=props: tx.run(
+                f"MERGE (n:{lb} {{id: $id}}) SET n += $props", id=r["id"], props=p).consume())
+        elapsed += time.perf_counter() - t
+        by_label: dict[tuple, list] = defaultdict(list)
+        for label, etype, row in rest:
+            by_label[(label, etype)].append(row)
+        for (label, etype), rows in by_label.items():
+            labels = quote(label) + (":" + quote(etype) if etype else "")
+            for i in range(0, len(rows), batch):
+                s.execute_write(lambda tx, lb=labels, r=rows[i:i + batch]: tx.run(
+                    f"UNWIND $rows AS row CREATE (n:{lb}) SET n = row", rows=r).consume())
+        t = time.perf_counter()
+        for (src, rel, tgt), row in rels[:sample]:
+            text = (f"MATCH (a:{quote(src)} {{id: $source}}) MATCH (b:{quote(tgt)} {{id: $target}}) "
+                    f"MERGE (a)-[r:{quote(rel)} {{key: $props.key}}]->(b) SET r += $props")
+            s.execute_write(lambda tx, t_=text, r=row: tx.run(t_, **r).consume())
+        elapsed += time.perf_counter() - t
+    return len(timed_nodes) + len(rels[:sample]), elapsed
+
+
+def count(driver: Any, db: str) -> tuple[int, int]:
+    n = driver.execute_query("MATCH (n) RETURN count(n) AS c", database_=db).records[0]["c"]
+    r = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c", database_=db).records[0]["c"]
+    return n, r
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--naive-sample", type=int, default=1000, help="nodes, and as many relationships, timed")
+    ap.add_argument("--warmup", type=int, default=60, help="articles loaded untimed first by each loader")
+    ap.add_argument("--profile", action="store_true", help="print where our loader's Python time goes")
+    args = ap.parse_args()
+
+    t = time.perf_counter()
+    exs, rejected = synthetic.buildable(synthetic.cached_extractions(args.articles))
+    g = build_graph(exs)
+    prep = time.perf_counter() - t
+    n_nodes, n_edges = g.number_of_nodes(), g.number_of_edges()
+    elements = n_nodes + n_edges
+
+    settings = bench_settings()
+    started = False
+    if not os.environ.get("NEO4J_URI") and not neo4j_server.status(settings).get("running"):
+        neo4j_server.start(settings)
+        started = True
+    db, batch = settings.neo4j_database, settings.batch_size
+    driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    try:
+        empty_database(driver, db)
+        ensure_schema(driver, db)  # same constraints for all three, created before any timing
+        # Warm the JVM and the query-plan cache for every loader, so none pays for running first.
+        small = build_graph(exs[:args.warmup])
+        for warm in (lambda: write_graph(driver, small, db, batch_size=batch),
+                     lambda: ceiling_load(driver, small, db, batch),
+                     lambda: naive_sample(driver, small, db, 200, batch)):
+            warm()
+            empty_database(driver, db)
+
+        profiler = cProfile.Profile() if args.profile else None
+        t = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        write_graph(driver, g, db, batch_size=batch)
+        if profiler:
+            profiler.disable()
+        t_ours = time.perf_counter() - t
+        ours_counts = count(driver, db)
+
+        empty_database(driver, db)
+        t = time.perf_counter()
+        ceiling_load(driver, g, db, batch)
+        t_ceiling = time.perf_counter() - t
+        ceiling_counts = count(driver, db)
+
+        empty_database(driver, db)
+        n_naive, t_naive = naive_sample(driver, g, db, args.naive_sample, batch)
+        empty_database(driver, db)
+    finally:
+        driver.close()
+        if started:
+            neo4j_server.stop(settings)
+
+    r_ours, r_ceiling, r_naive = elements / t_ours, elements / t_ceiling, n_naive / t_naive
+    print(f"{'measure':46s} {'ratio':>8s}  detail")
+    print(f"{'ours / ceiling (elements per second)':46s} {r_ours / r_ceiling:8.2f}  target >= 0.7")
+    print(f"{'ours / naive (elements per second)':46s} {r_ours / r_naive:8.1f}  target >= 20")
+    print(f"{'ours, elements/s':46s} {r_ours:8.0f}  {t_ours:.2f} s, wrote {ours_counts[0]} nodes "
+          f"{ours_counts[1]} rels")
+    print(f"{'ceiling, elements/s':46s} {r_ceiling:8.0f}  {t_ceiling:.2f} s, wrote {ceiling_counts[0]} nodes "
+          f"{ceiling_counts[1]} rels")
+    print(f"{'naive, elements/s (sample, extrapolated)':46s} {r_naive:8.0f}  {n_naive} elements timed in "
+          f"{t_naive:.2f} s; whole graph would take ~{elements / r_naive:.0f} s")
+    print(f"articles={len(exs)} (of {args.articles}; {rejected} rejected by build_graph) nodes={n_nodes} "
+          f"relationships={n_edges} batch_size={batch} "
+          f"extraction(cached)+graph build {prep:.1f} s")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

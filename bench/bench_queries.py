@@ -1,0 +1,117 @@
+"""Query latency on Neo4j at 10,000 synthetic articles (constraints and indexes in place), ratios first.
+
+Measures the median over seeded random people of:
+- a 2-hop neighbourhood: bare Cypher (ids within two hops, MENTIONS/DURING hubs not crossed), and the
+  app's ``Neo4jStore.neighbourhood(hops=2, cap=view_cap)`` (which also fetches every attribute);
+- a shortest path between two people: bare Cypher ``shortestPath`` (up to 6 hops), and the app's
+  ``Neo4jStore.shortest_paths`` (all shortest paths with their sources).
+Targets: 2-hop < 50 ms, shortest path < 200 ms (ratio = median / target, so below 1 meets it).
+
+The 10,000-article graph is ten renamed copies of the 1,000-article extraction (see bench_store.py).
+Run: python bench/bench_queries.py [--articles 10000] [--samples 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_neo4j_load import bench_settings, empty_database  # noqa: E402
+from bench_store import base_extractions, graph_for  # noqa: E402
+from neo4j import GraphDatabase  # noqa: E402
+
+from graph_loader import neo4j_server  # noqa: E402
+from graph_loader.sinks.neo4j import write_graph  # noqa: E402
+from graph_loader.store import HUB_TYPES, Neo4jStore  # noqa: E402
+
+TWO_HOP = ("MATCH (a:Person {id: $id})-[r1]-(b) WHERE NOT type(r1) IN $hubs "
+           "OPTIONAL MATCH (b)-[r2]-(c) WHERE NOT type(r2) IN $hubs "
+           "WITH collect(DISTINCT b.id) + collect(DISTINCT c.id) AS ids RETURN size(ids) AS n")
+SHORTEST = ("MATCH (a:Person {id: $a}), (b:Person {id: $b}) "
+            "MATCH p = shortestPath((a)-[*..6]-(b)) RETURN length(p) AS hops")
+
+
+def median_ms(fn: Callable[[Any], Any], items: list) -> tuple[float, list]:
+    fn(items[0])  # warm the query plan cache
+    times, out = [], []
+    for item in items:
+        t = time.perf_counter()
+        out.append(fn(item))
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--samples", type=int, default=30)
+    args = ap.parse_args()
+    base, _rejected = base_extractions()
+    g = graph_for(args.articles, base)
+    people = sorted(n for n, d in g.nodes(data=True) if d.get("label") == "Person" and g.degree(n) > 1)
+    rng = random.Random(0)
+    focus = rng.sample(people, min(args.samples, len(people)))
+    pairs = [tuple(rng.sample(people, 2)) for _ in range(args.samples)]
+
+    settings = bench_settings()
+    started = False
+    if not os.environ.get("NEO4J_URI") and not neo4j_server.status(settings).get("running"):
+        neo4j_server.start(settings)
+        started = True
+    db = settings.neo4j_database
+    driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    try:
+        empty_database(driver, db)
+        t = time.perf_counter()
+        write_graph(driver, g, db, batch_size=settings.batch_size)
+        t_load = time.perf_counter() - t
+        store = Neo4jStore(driver, db, uri=settings.neo4j_uri, timeout=60.0)
+        hubs = sorted(HUB_TYPES)
+
+        def bare_two(i):
+            return driver.execute_query(TWO_HOP, id=i, hubs=hubs, database_=db).records[0]["n"]
+
+        def bare_path(p):
+            recs = driver.execute_query(SHORTEST, a=p[0], b=p[1], database_=db).records
+            return recs[0]["hops"] if recs else None
+
+        m_two, sizes = median_ms(bare_two, focus)
+        m_app_two, views = median_ms(lambda i: store.neighbourhood([i], hops=2, cap=settings.view_cap), focus)
+        m_path, hops = median_ms(bare_path, pairs)
+        m_app_path, _ = median_ms(lambda p: store.shortest_paths(p[0], p[1]), pairs)
+        empty_database(driver, db)
+    finally:
+        driver.close()
+        if started:
+            neo4j_server.stop(settings)
+
+    found = [h for h in hops if h is not None]
+    print(f"{'measure':48s} {'ratio':>6s} {'median ms':>10s}  detail")
+    print(f"{'2-hop neighbourhood, bare Cypher / 50 ms':48s} {m_two / 50:6.2f} {m_two:10.1f}  "
+          f"median {statistics.median(sizes):.0f} ids reached")
+    print(f"{'2-hop neighbourhood, Neo4jStore / 50 ms':48s} {m_app_two / 50:6.2f} {m_app_two:10.1f}  "
+          f"median {statistics.median(v.number_of_nodes() for v in views):.0f} nodes drawn "
+          f"(cap {settings.view_cap})")
+    print(f"{'shortest path, bare Cypher / 200 ms':48s} {m_path / 200:6.2f} {m_path:10.1f}  "
+          f"{len(found)}/{len(pairs)} pairs connected"
+          + (f", median {statistics.median(found):.0f} hops" if found else ""))
+    print(f"{'shortest paths, Neo4jStore / 200 ms':48s} {m_app_path / 200:6.2f} {m_app_path:10.1f}  "
+          "all shortest paths with sources")
+    print(f"articles={args.articles} nodes={g.number_of_nodes()} relationships={g.number_of_edges()} "
+          f"samples={len(focus)} load {t_load:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
