@@ -77,6 +77,13 @@ def _check(cond: bool, message: str) -> None:
 
 def parse_ontology(data: dict) -> Ontology:
     """Validate the parsed YAML and build an :class:`Ontology`."""
+    try:
+        return _parse(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise OntologyError(f"ontology is malformed: {type(exc).__name__} {exc}") from None
+
+
+def _parse(data: dict) -> Ontology:
     _check(isinstance(data, dict), "ontology must be a mapping")
     for key in ("nodes", "event_types", "actor_labels", "relationships"):
         _check(key in data, f"ontology lacks {key!r}")
