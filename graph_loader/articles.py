@@ -124,6 +124,8 @@ def _parse_front_matter(raw: str, source: str) -> tuple[dict, str]:
         return {}, raw
     try:
         meta = yaml.safe_load(m.group(1))
+    except ValueError as exc:  # YAML that parses but names an impossible date ("2025-02-30")
+        raise ArticleError(source, f"malformed front matter: {exc}") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""

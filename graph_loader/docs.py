@@ -47,8 +47,8 @@ SECTIONS = {"settings": settings_table, "data-model": data_model, "queries": que
 def render(text: str) -> str:
     """Replace every ``<!-- begin:NAME -->...<!-- end:NAME -->`` block with its generated content."""
     for name, fn in SECTIONS.items():
-        pattern = re.compile(rf"(<!-- begin:{name} -->\n).*?(\n<!-- end:{name} -->)", re.S)
-        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + m.group(2), text)
+        pattern = re.compile(rf"(<!-- begin:{name} -->\n).*?(<!-- end:{name} -->)", re.S)
+        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
     return text
 
 

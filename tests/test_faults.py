@@ -193,14 +193,40 @@ def _node_count(driver, database: str) -> int:
 # --- Neo4j killed mid-load -------------------------------------------------------------------------
 
 
+@pytest.fixture
+def killable_neo4j(tmp_path_factory: pytest.TempPathFactory):
+    """A local Neo4j of this test's own (free port, fresh data folder), since the test kills it."""
+    import shutil
+    import socket
+
+    from neo4j import GraphDatabase
+
+    from graph_loader import neo4j_server
+    from graph_loader.settings import load_settings
+
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Java to run the local Neo4j")
+        pytest.skip("Java is not installed, so the local Neo4j cannot run")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or str(ROOT / ".portero")
+    settings = load_settings({"PORTERO_HOME": home, "PORTERO_NEO4J_PORT": str(port),
+                              "PORTERO_NEO4J_DATA": str(tmp_path_factory.mktemp("killable-neo4j"))})
+    neo4j_server.start(settings)
+    driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    yield settings, driver
+    driver.close()
+    neo4j_server.stop(settings)
+
+
 @pytest.mark.slow
 @pytest.mark.neo4j
-def test_neo4j_killed_mid_load_then_reload_matches_clean_load(neo4j_settings: Settings, neo4j_driver,
-                                                              tmp_path: Path) -> None:
+def test_neo4j_killed_mid_load_then_reload_matches_clean_load(killable_neo4j, tmp_path: Path) -> None:
     from graph_loader import neo4j_server
 
-    if not neo4j_settings.neo4j_is_local:
-        pytest.skip("kills the local server; NEO4J_URI points elsewhere")
+    neo4j_settings, neo4j_driver = killable_neo4j
     db = neo4j_settings.neo4j_database
     folder = tmp_path / "articles"
     _corpus(folder, 80, seed=8)

@@ -178,7 +178,9 @@ def test_unclosed_tag_and_script() -> None:
 def test_huge_line_without_spaces_or_punctuation() -> None:
     result = _parse("x" * 2_000_000)
     assert isinstance(result, Article)
-    assert len(result.sentences) == 1
+    # cut into bounded pieces, so the parser's cost stays linear, and nothing lost
+    assert all(len(s.text) <= 1000 for s in result.sentences)
+    assert sum(len(s.text) for s in result.sentences) == 2_000_000
 
 
 # --- read_article on bytes -----------------------------------------------------------------------------

@@ -352,14 +352,14 @@ def actor_cypher(nid: str) -> tuple[str, dict[str, object]]:
     text = (
         "// The Actor page: what the graph says about the node $id, relationship by relationship,\n"
         "// with the sentences each was read from (articles that merely name it are left out).\n"
-        "MATCH (a {id: $id})-[r]-(other)\n"
+        "MATCH (a {id: $id})-[r]-(b)\n"
         "WHERE type(r) <> 'MENTIONS'\n"
         "RETURN a.name AS actor, type(r) AS relationship,\n"
         "       CASE WHEN startNode(r) = a THEN 'out' ELSE 'in' END AS direction,\n"
-        "       other.name AS other, head(labels(other)) AS other_label, other.event_type AS event_type,\n"
+        "       b.name AS other, head(labels(b)) AS other_label, b.event_type AS event_type,\n"
         "       r.title AS title, r.role AS role, r.evidence_sentences AS evidence,\n"
         "       r.evidence_articles AS articles, r\n"
-        "ORDER BY relationship, direction, toLower(other.name)")
+        "ORDER BY relationship, direction, toLower(other)")
     return text, {"id": nid}
 
 
