@@ -14,6 +14,7 @@ read or Neo4j cannot be reached, :class:`LoadError` says so in one line, before 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sys
 from collections import Counter
@@ -128,14 +129,15 @@ def connect_neo4j(settings: Settings) -> Any:
 # ------------------------------------------------------------------------------------ extraction
 
 
-def _extractions(articles: list[Article], nlp: Any) -> Iterator[tuple[Article, Extraction | Exception]]:
+def _extractions(articles: list[Article], nlp: Any,
+                 workers: int = 1) -> Iterator[tuple[Article, Extraction | Exception]]:
     """Each article with its extraction, or with the exception its extraction raised.
 
     Articles are parsed in batches (``nlp.pipe``); if one breaks the batch, the rest are read one by one.
     """
     from .extract import extract_article, extract_articles
 
-    it = extract_articles(articles, nlp)
+    it = extract_articles(articles, nlp, n_process=workers)
     for i, article in enumerate(articles):
         try:
             yield article, next(it)
@@ -177,6 +179,13 @@ def _notes(article: Article, ex: Extraction) -> list[str]:
     if not ex.entities and not any(("no actors" in n or "no entities" in n) for n in notes):
         notes.append(f"{source}: no entities found")
     return notes
+
+
+def _workers(n_articles: int, settings: Settings) -> int:
+    """Extraction processes: the setting, or one per core when the load is big enough to pay for them."""
+    if settings.workers > 0:
+        return settings.workers
+    return (os.cpu_count() or 1) if n_articles > 16 else 1
 
 
 def read_articles(paths: Iterable[str | Path], published: str | None = None
@@ -282,7 +291,7 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
             nlp = _model(nlp, settings)
         old_nodes, old_edges = set(g.nodes), set(g.edges(keys=True))
         with _progress(len(articles), "the embedded store", progress) as bar:
-            for article, result in _extractions(articles, nlp):
+            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
                 ex = _prepared(article, result, report)
                 if ex is not None:
                     add_extraction(g, ex)
@@ -317,7 +326,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         if articles:
             nlp = _model(nlp, settings)
         with _progress(len(articles), "Neo4j", progress) as bar:
-            for article, result in _extractions(articles, nlp):
+            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
                 ex = _prepared(article, result, report)
                 if ex is not None:
                     try:

@@ -15,6 +15,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -25,6 +26,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Lower case, no accents, no leading "the", single spaces: the key names are compared by."""
     s = strip_accents(name).lower().replace("’", "'")

