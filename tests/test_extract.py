@@ -119,3 +119,14 @@ def test_one_megabyte_article_extracts():
     assert len(art.text) >= 1_000_000
     ex = extract_article(art)
     assert len([e for e in ex.entities if e.name == "Drug Enforcement Administration"]) == 1
+
+
+def test_two_processes_read_the_same_as_one():
+    from graph_loader.articles import find_article_files
+    from graph_loader.extract import extract_articles
+
+    articles = [read_article(p) for p in find_article_files([ROOT / "sample_data" / "articles"])] * 2
+    one = [ex.to_json() for ex in extract_articles(articles)]
+    two = [ex.to_json() for ex in extract_articles(articles, n_process=2)]
+    assert one == two
+    assert len(two) == len(articles)
