@@ -229,7 +229,7 @@ def serve_command(port: int, app: Path = APP_MAIN) -> list[str]:
     """The Streamlit command line ``portero serve`` runs (local only, headless, no usage statistics)."""
     return [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
             "--server.address", "127.0.0.1", "--server.headless", "true",
-            "--browser.gatherUsageStats", "false"]
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
 
 
 def run_until_stopped(cmd: list[str], cwd: Path, grace: float = 10.0) -> int:
