@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 # Edges followed only from a focused node (see the module docstring), and never in connections.
 HUB_TYPES = frozenset({"MENTIONS", "DURING"})
 ROLE_TYPES = ("LEADS", "MEMBER_OF", "HEADED")
+# What growing a neighbourhood reads of the nodes it reaches: filters, ranking and the left-out notice.
+BRIEF = ("name", "label", "event_type", "date", "start", "end")
 MAX_HOPS = 3
 MAX_PATH_LENGTH = 6
 PATH_ROWS = 500  # shortest paths considered before sorting and keeping ``max_paths``
@@ -423,6 +425,14 @@ def _first_evidence(value: Any) -> list[dict[str, Any]]:
     >>> _first_evidence([{"article_id": "a", "sentence": ""}, {"article_id": "b", "sentence": "S."}])
     [{'article_id': 'b', 'sentence': 'S.'}]
     """
+    if isinstance(value, list):  # the usual shape: stop at the first item instead of reading them all
+        for item in value:
+            if isinstance(item, dict):
+                if item.get("sentence"):
+                    return [item]
+            else:
+                return next(([ev] for ev in _evidence_list(value) if ev.get("sentence")), [])
+        return []
     return next(([ev] for ev in _evidence_list(value) if ev.get("sentence")), [])
 
 
@@ -476,9 +486,14 @@ class GraphStore(ABC):
         """Attributes of the nodes with these ids (unknown ids are absent)."""
 
     @abstractmethod
-    def _incident(self, ids: Iterable[str], skip: frozenset[str] = frozenset(), light: bool = False
+    def _incident(self, ids: Iterable[str], skip: frozenset[str] = frozenset(), light: bool = False,
+                  brief: tuple[str, ...] = ()
                   ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
-        """Edges ``(u, v, key, attrs)`` touching ``ids`` (types in ``skip`` left out) and their nodes."""
+        """Edges ``(u, v, key, attrs)`` touching ``ids`` (types in ``skip`` left out) and their nodes.
+
+        ``brief``: a store may give the nodes only these attributes (and the label), and the edges only
+        their type and articles, when that is all the caller reads (growing a neighbourhood).
+        """
 
     @abstractmethod
     def _edges_among(self, ids: Iterable[str], light: bool = False) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -582,6 +597,8 @@ class GraphStore(ABC):
 
         When more than ``cap`` nodes are reached, the focused nodes, then the nearest and most connected
         are kept; ``left_out(view)`` says what was not drawn. ``view.graph["focus"]`` lists the focus ids.
+        Nodes and edges carry only their first evidence item (all a hover text shows): :meth:`node`,
+        :meth:`actor_facts` and :meth:`shortest_paths` give the full sources.
         """
         f = self.resolve_filters(filters)
         hops = max(0, min(int(hops), MAX_HOPS))
@@ -595,7 +612,8 @@ class GraphStore(ABC):
             if not frontier:
                 break
             # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
-            edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True)
+            edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True,
+                                           brief=BRIEF + (("articles",) if f.article else ()))
             nxt = []
             for u, v, _k, attrs in edges:
                 if not edge_passes(u, attrs, f):
@@ -612,25 +630,29 @@ class GraphStore(ABC):
                     data[w] = wd
                     nxt.append(w)
             frontier = nxt
-        return self._view(data, dist, f, cap, focus)
+        return self._view(data, dist, f, cap, focus, refetch=True)
 
     def overview(self, filters: Filters | None = None, cap: int | None = None) -> nx.MultiDiGraph:
-        """The most connected nodes kept by ``filters`` (at most ``cap``) and the edges among them."""
+        """The most connected nodes kept by ``filters`` (at most ``cap``) and the edges among them.
+
+        As in :meth:`neighbourhood`, nodes and edges carry only their first evidence item.
+        """
         f = self.resolve_filters(filters)
         labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
         data = {i: d for i, d in self._scan(labels, light=True).items() if node_passes(d, f)}
         return self._view(data, dict.fromkeys(data, 0), f, cap, [])
 
     def _view(self, data: dict[str, dict[str, Any]], dist: dict[str, int], f: Filters, cap: int | None,
-              focus: list[str]) -> nx.MultiDiGraph:
+              focus: list[str], refetch: bool = False) -> nx.MultiDiGraph:
         degrees = self._degrees(list(dist))
         n_keep = len(dist) if cap is None or cap <= 0 or len(dist) <= cap else max(cap, len(focus))
         head = _first_in_order(dist, degrees, data, n_keep + 5)  # the kept, then five examples left out
         keep, examples = head[:n_keep], head[n_keep:]
         kept = set(keep)
+        drawn = self._nodes(keep, light=True) if refetch else data  # ``data`` may be brief: read the kept
         g = nx.MultiDiGraph()
         for i in keep:
-            g.add_node(i, **data[i])
+            g.add_node(i, **(drawn.get(i) or data[i]))
         # Only edges among the kept nodes are copied; the others are just counted.
         for u, v, k, attrs in self._edges_among(keep, light=True):
             if edge_passes(u, attrs, f):
@@ -811,7 +833,7 @@ def _event_info(eid: str, nodes: Mapping[str, Mapping[str, Any]], edges: list, m
         elif e.get("type") == "DURING" and u == eid:
             admins.append((v, str(nodes.get(v, {}).get("name") or v)))
     role_order = {"agent": 0, "subject": 1, "target": 2, "destination": 3, "location": 4}
-    parts.sort(key=lambda p: (role_order.get(p.role, 9), p.name))
+    parts.sort(key=lambda p: (role_order.get(p.role, 9), p.name, p.id))  # the id: same names, any store
     return EventInfo(eid, str(d.get("name") or eid), str(d.get("event_type") or "Other"),
                      _str_or_none(d.get("date")), tuple(parts), tuple(sorted(set(admins))),
                      _sources(d.get("evidence"), meta))
@@ -890,7 +912,7 @@ class EmbeddedStore(GraphStore):
         copy = _light if light else dict
         return {i: copy(g.nodes[i]) for i in ids if i in g}
 
-    def _incident(self, ids, skip=frozenset(), light=False):
+    def _incident(self, ids, skip=frozenset(), light=False, brief=()):
         g = self.graph
         copy = _light if light else dict
         seen: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -1059,18 +1081,21 @@ class Neo4jStore(GraphStore):
         return Counts(sum(by_label.values()), sum(by_type.values()), by_label, by_type)
 
     def _seek(self, ids: Iterable[str]) -> tuple[str, dict[str, list[str]]]:
-        """A ``CALL`` clause binding ``n`` to the nodes of ``ids``, and its parameters.
+        """Clauses binding ``n`` to the nodes of ``ids`` (one row each), and their parameters.
 
-        One branch per label (``UNION ALL``) so every lookup uses that label's ``id`` uniqueness index,
-        and all labels are read in one round trip. Empty when no id has a known label.
+        One lookup per label so each uses that label's ``id`` uniqueness index, all in one round trip
+        (chained ``OPTIONAL MATCH``: any Neo4j 5 runs it). Empty when no id has a known label.
         """
         groups = self._group(ids)
         if not groups:
             return "", {}
         params = {f"ids{i}": group for i, group in enumerate(groups.values())}
-        branches = " UNION ALL ".join(f"MATCH (n:`{label}`) WHERE n.id IN $ids{i} RETURN n"
-                                      for i, label in enumerate(groups))
-        return f"CALL {{ {branches} }} ", params
+        parts = []
+        for i, label in enumerate(groups):
+            carry = f"c{i - 1}, " if i else ""  # the nodes found so far, a grouping key of the next collect
+            parts.append(f"OPTIONAL MATCH (n:`{label}`) WHERE n.id IN $ids{i} WITH {carry}collect(n) AS m{i} ")
+            parts.append(f"WITH {f'c{i - 1} + ' if i else ''}m{i} AS c{i} ")
+        return "".join(parts) + f"UNWIND c{len(groups) - 1} AS n ", params
 
     @staticmethod
     def _project(var: str, light: bool, node: bool = True) -> str:
@@ -1122,18 +1147,19 @@ class Neo4jStore(GraphStore):
                           **params)
         return {r["x"]["id"]: self._node_of(r["x"], light) for r in rows}
 
-    def _incident(self, ids, skip=frozenset(), light=False):
+    def _incident(self, ids, skip=frozenset(), light=False, brief=()):
         seek, params = self._seek(ids)
         if not seek:
             return [], {}
+        if brief:
+            return self._incident_brief(seek, params, skip, brief)
         # One row: each relationship once (both its ends may be among ids) and each node once, so a hub's
         # properties are not shipped once per relationship.
         rows = self._read(
             f"{seek}MATCH (n)-[r]-(m) WHERE NOT type(r) IN $skip "
-            "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) + collect(DISTINCT m) AS ns "
-            "CALL { WITH ns UNWIND ns AS w WITH DISTINCT w RETURN collect(w) AS ws } "
+            "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) AS ns, collect(DISTINCT m) AS ms "
             f"RETURN [r IN rs | {self._project('r', light, node=False)}] AS edges, "
-            f"[n IN ws | {self._project('n', light)}] AS nodes",
+            f"[n IN ns | {self._project('n', light)}] + [m IN ms | {self._project('m', light)}] AS nodes",
             skip=sorted(skip), evidence_lists=list(EVIDENCE_LISTS), **params)
         edges: dict[tuple[str, str, str], dict[str, Any]] = {}
         nodes: dict[str, dict[str, Any]] = {}
@@ -1142,7 +1168,32 @@ class Neo4jStore(GraphStore):
                 u, v, k, d = self._edge_of(e, light)
                 edges[(u, v, k)] = d
             for x in r["nodes"]:
-                nodes[x["id"]] = self._node_of(x, light)
+                if x["id"] not in nodes:  # a node on both sides comes twice
+                    nodes[x["id"]] = self._node_of(x, light)
+        return [(u, v, k, d) for (u, v, k), d in edges.items()], nodes
+
+    def _incident_brief(self, seek: str, params: dict[str, Any], skip: frozenset[str], brief: tuple[str, ...]
+                        ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
+        """:meth:`_incident` with only the ``brief`` properties: a hub's article list is not shipped
+        with every neighbourhood that reaches it (the kept nodes are read afterwards)."""
+        rel = "s: startNode(r).id, t: endNode(r).id, type: type(r), props: r{.key" + (
+            ", .articles}" if "articles" in brief else "}")
+        rows = self._read(
+            f"{seek}MATCH (n)-[r]-(m) WHERE NOT type(r) IN $skip "
+            "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) AS ns, collect(DISTINCT m) AS ms "
+            f"RETURN [r IN rs | {{{rel}}}] AS edges, "
+            # x[k]: keys read by name from a parameter (no warning about keys a graph happens to lack)
+            "[x IN ns + ms | {id: x.id, labels: labels(x), props: [k IN $brief WHERE x[k] IS NOT NULL | [k, x[k]]]}]"
+            " AS nodes", skip=sorted(skip), brief=list(brief), **params)
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        nodes: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            for e in r["edges"]:
+                u, v, k, d = self._edge_of(e, False)
+                edges[(u, v, k)] = d
+            for x in r["nodes"]:
+                if x["id"] not in nodes:
+                    nodes[x["id"]] = self._node_of(x, False)
         return [(u, v, k, d) for (u, v, k), d in edges.items()], nodes
 
     def _edges_among(self, ids, light=False):
