@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .ontology import Ontology, OntologyError, load_ontology
 
@@ -39,6 +40,35 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "cypher" / "schema.cypher
 
 # The four parallel lists that hold evidence, in the order of the graph's evidence dict keys.
 EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
+
+
+def evidence_from_lists(props: Any) -> list[dict[str, Any]]:
+    """Evidence dicts from the four parallel lists the sink stores (an offset of -1: unknown).
+
+    The one reader of the layout written here, used by the app's store, the exporters and the console.
+
+    >>> evidence_from_lists({"evidence_articles": ["article:a"], "evidence_sentences": ["S."],
+    ...                      "evidence_starts": [4], "evidence_ends": [-1]})
+    [{'article_id': 'article:a', 'sentence': 'S.', 'start': 4, 'end': None}]
+    """
+    arts, sents, starts, ends = (list(props.get(k) or []) for k in EVIDENCE_LISTS)
+    out = []
+    for i, art in enumerate(arts):
+        start = starts[i] if i < len(starts) else None
+        end = ends[i] if i < len(ends) else None
+        out.append({"article_id": art, "sentence": sents[i] if i < len(sents) else "",
+                    "start": None if start is None or start < 0 else start,
+                    "end": None if end is None or end < 0 else end})
+    return out
+
+
+def plain_value(value: Any) -> Any:
+    """Neo4j temporal values as ISO text (inside lists too); everything else as it is."""
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if isinstance(value, list):
+        return [plain_value(v) for v in value]
+    return value
 
 
 def quote(name: str) -> str:

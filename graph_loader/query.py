@@ -46,6 +46,7 @@ from .cypher_library import (
     tokenize,
 )
 from .graph import edge_key
+from .neo4j_queries import EVIDENCE_LISTS, evidence_from_lists
 
 # ---------------------------------------------------------------- errors
 
@@ -265,17 +266,6 @@ def display(value: Any) -> str:
 # ---------------------------------------------------------------- results as a graph
 
 
-def _evidence(props: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rebuild graph.py's evidence dicts from the parallel ``evidence_*`` lists of the Neo4j layout."""
-    arts = props.get("evidence_articles") or []
-    sents = props.get("evidence_sentences") or []
-    starts = props.get("evidence_starts") or []
-    ends = props.get("evidence_ends") or []
-    return [{"article_id": a, "sentence": s, "start": st, "end": en}
-            for a, s, st, en in itertools.zip_longest(arts, sents, starts, ends)]
-
-
-_FLAT_EVIDENCE = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
 
 
 def records_to_graph(nodes: Iterable[Any], relationships: Iterable[Any]) -> nx.MultiDiGraph:
@@ -294,11 +284,11 @@ def records_to_graph(nodes: Iterable[Any], relationships: Iterable[Any]) -> nx.M
         node = by_element.get(node.element_id, node)
         nid = _node_key(node)
         if nid not in g:
-            props = {k: _plain(v) for k, v in node.items() if k not in _FLAT_EVIDENCE and k != "id"}
+            props = {k: _plain(v) for k, v in node.items() if k not in EVIDENCE_LISTS and k != "id"}
             props.setdefault("name", nid)
             props.setdefault("aliases", [])
             props.setdefault("articles", [])
-            ev = _evidence(dict(node))
+            ev = evidence_from_lists(dict(node))
             g.add_node(nid, label=_node_label(node.labels), **props,
                        evidence=ev if ev else props.pop("evidence", []))
         return nid
@@ -307,10 +297,10 @@ def records_to_graph(nodes: Iterable[Any], relationships: Iterable[Any]) -> nx.M
         add(n)
     for r in relationships:
         u, v = add(r.start_node), add(r.end_node)
-        props = {k: _plain(val) for k, val in r.items() if k not in _FLAT_EVIDENCE and k != "key"}
+        props = {k: _plain(val) for k, val in r.items() if k not in EVIDENCE_LISTS and k != "key"}
         key = r.get("key") or edge_key(r.type, props)
         props.setdefault("articles", [])
-        g.add_edge(u, v, key=key, type=r.type, **props, evidence=_evidence(dict(r)))
+        g.add_edge(u, v, key=key, type=r.type, **props, evidence=evidence_from_lists(dict(r)))
     return g
 
 

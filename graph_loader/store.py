@@ -43,6 +43,7 @@ import networkx as nx
 
 from .graph import edge_key
 from .model import normalise_name
+from .neo4j_queries import EVIDENCE_LISTS, evidence_from_lists, plain_value
 from .ontology import Ontology, load_ontology
 from .settings import Settings
 
@@ -360,27 +361,6 @@ def edge_passes(u: str, data: Mapping[str, Any], f: Filters) -> bool:
     if data.get("type") == "MENTIONS":
         return u == f.article
     return f.article in (data.get("articles") or ())
-
-
-EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
-
-
-def _evidence_from_lists(props: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Evidence dicts from the four parallel lists the Neo4j sink stores (a start of -1: unknown).
-
-    >>> _evidence_from_lists({"evidence_articles": ["article:a"], "evidence_sentences": ["S."],
-    ...                       "evidence_starts": [4], "evidence_ends": [-1]})
-    [{'article_id': 'article:a', 'sentence': 'S.', 'start': 4, 'end': None}]
-    """
-    arts, sents, starts, ends = (list(props.get(k) or []) for k in EVIDENCE_LISTS)
-    out = []
-    for i, art in enumerate(arts):
-        start = starts[i] if i < len(starts) else None
-        end = ends[i] if i < len(ends) else None
-        out.append({"article_id": art, "sentence": sents[i] if i < len(sents) else "",
-                    "start": None if start is None or start < 0 else start,
-                    "end": None if end is None or end < 0 else end})
-    return out
 
 
 def _evidence_list(value: Any) -> list[dict[str, Any]]:
@@ -1043,7 +1023,7 @@ class Neo4jStore(GraphStore):
 
     # Neo4j rows back to the attribute dicts of graph_loader.graph ------------------------------------
     def _attrs(self, labels: list[str], props: Mapping[str, Any]) -> dict[str, Any]:
-        data = {k: _plain(v) for k, v in props.items() if k != "id" and k not in EVIDENCE_LISTS}
+        data = {k: plain_value(v) for k, v in props.items() if k != "id" and k not in EVIDENCE_LISTS}
         label = data.get("label") if data.get("label") in self.ontology.nodes else None
         if label is None:
             label = next((x for x in self.ontology.nodes if x in labels), labels[0] if labels else "Other")
@@ -1052,14 +1032,14 @@ class Neo4jStore(GraphStore):
             data["event_type"] = next((x for x in labels if x in self.ontology.event_types), "Other")
         for key in ("aliases", "articles"):
             data[key] = list(data.get(key) or [])
-        data["evidence"] = _evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        data["evidence"] = evidence_from_lists(props) or _evidence_list(data.get("evidence"))
         return data
 
     def _edge_attrs(self, rel_type: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        data = {k: _plain(v) for k, v in props.items() if k != "key" and k not in EVIDENCE_LISTS}
+        data = {k: plain_value(v) for k, v in props.items() if k != "key" and k not in EVIDENCE_LISTS}
         data["type"] = rel_type
         data["articles"] = list(data.get("articles") or [])
-        data["evidence"] = _evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        data["evidence"] = evidence_from_lists(props) or _evidence_list(data.get("evidence"))
         return str(props.get("key") or edge_key(rel_type, data)), data
 
     def _group(self, ids: Iterable[str]) -> dict[str, list[str]]:
@@ -1248,15 +1228,6 @@ class Neo4jStore(GraphStore):
             "WHERE all(r IN relationships(p) WHERE NOT type(r) IN $skip) "
             "RETURN [n IN nodes(p) | n.id] AS ids LIMIT $rows", a=a, b=b, skip=sorted(skip), rows=PATH_ROWS)
         return [tuple(r["ids"]) for r in rows]
-
-
-def _plain(value: Any) -> Any:
-    """Neo4j temporal values as ISO strings; everything else as is."""
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 # --- choosing a store --------------------------------------------------------------------------------

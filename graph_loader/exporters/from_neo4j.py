@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph import edge_key, new_graph
-from ..neo4j_queries import EVIDENCE_LISTS
+from ..neo4j_queries import EVIDENCE_LISTS, evidence_from_lists, plain_value
 from ..ontology import load_ontology
 
 NODES = "MATCH (n) RETURN elementId(n) AS eid, n.id AS id, labels(n) AS labels, properties(n) AS props"
@@ -39,24 +39,10 @@ def primary_label(labels: list[str]) -> str:
     return labels[0] if labels else "Node"
 
 
-def _plain(value: Any) -> Any:
-    """Neo4j temporal values as ISO text; everything else as it is."""
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _evidence(props: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Split the parallel evidence lists off ``props`` and zip them into evidence dicts."""
     rest = {k: v for k, v in props.items() if k not in EVIDENCE_LISTS}
-    columns = [props.get(name) or [] for name in EVIDENCE_LISTS]
-    # The sink writes -1 for an unknown offset.
-    evidence = [{"article_id": a, "sentence": s, "start": None if st is None or st < 0 else st,
-                 "end": None if en is None or en < 0 else en}
-                for a, s, st, en in zip(*columns, strict=False)]
-    return rest, evidence
+    return rest, evidence_from_lists(props)
 
 
 def _read_all(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -76,7 +62,7 @@ def read_graph(driver: Any, database: str = "neo4j") -> nx.MultiDiGraph:
     g = new_graph()
     ids: dict[str, str] = {}
     for rec in nodes:
-        props = {k: _plain(v) for k, v in (rec["props"] or {}).items() if k != "id"}
+        props = {k: plain_value(v) for k, v in (rec["props"] or {}).items() if k != "id"}
         props, evidence = _evidence(props)
         labels = list(rec["labels"] or [])
         label = primary_label(labels)
@@ -94,7 +80,7 @@ def read_graph(driver: Any, database: str = "neo4j") -> nx.MultiDiGraph:
         data.update(props)
         g.add_node(nid, **data)
     for rec in rels:
-        props = {k: _plain(v) for k, v in (rec["props"] or {}).items()}
+        props = {k: plain_value(v) for k, v in (rec["props"] or {}).items()}
         props, evidence = _evidence(props)
         key = props.pop("key", None) or edge_key(rec["type"], props)
         articles = props.pop("articles", [])
