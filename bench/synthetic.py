@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import re
 import sys
@@ -227,8 +228,8 @@ def generate(n: int, seed: int = 0) -> list[tuple[str, str]]:
 def cached_extractions(n: int, seed: int = 0, cache_dir: str | Path = "/tmp") -> list:
     """Extractions of ``generate(n, seed)``, pickled under ``cache_dir`` so benchmarks extract once.
 
-    The cache is keyed by ``n``, ``seed`` and a digest of the corpus text, so a changed generator is
-    re-extracted (a changed extractor is not noticed: delete the file).
+    The cache is keyed by ``n``, ``seed`` and a digest of the corpus text and of the extractor's source
+    and gazetteer, so a changed generator or extractor is re-extracted.
     """
     import hashlib
     import pickle
@@ -237,12 +238,17 @@ def cached_extractions(n: int, seed: int = 0, cache_dir: str | Path = "/tmp") ->
     from graph_loader.extract import extract_articles
 
     corpus = generate(n, seed)
-    digest = hashlib.sha1("".join(t for _, t in corpus).encode("utf-8")).hexdigest()[:10]
+    import graph_loader.extract as extract_pkg
+
+    code_dir = Path(extract_pkg.__file__).parent
+    code = b"".join(f.read_bytes() for f in sorted([*code_dir.glob("*.py"),
+                                                      *code_dir.parent.glob("data/*.yaml")]))
+    digest = hashlib.sha1("".join(t for _, t in corpus).encode("utf-8") + code).hexdigest()[:10]
     path = Path(cache_dir) / f"portero-synthetic-{n}-{seed}-{digest}.pickle"
     if path.exists():
         return pickle.loads(path.read_bytes())
     articles = [parse_article(text, name) for name, text in corpus]
-    exs = list(extract_articles(articles))
+    exs = list(extract_articles(articles, n_process=os.cpu_count() or 1))
     path.write_bytes(pickle.dumps(exs, protocol=pickle.HIGHEST_PROTOCOL))
     return exs
 
