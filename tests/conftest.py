@@ -104,3 +104,15 @@ def loaded_neo4j(empty_neo4j, neo4j_settings: Settings, sample_graph):
 
     write_graph(empty_neo4j, sample_graph, database=neo4j_settings.neo4j_database)
     return empty_neo4j
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch):
+    """No app setting from the environment, and Streamlit's caches empty, before and after the test."""
+    from apptest_support import APP_ENV, clear_caches
+
+    for var in APP_ENV:
+        monkeypatch.delenv(var, raising=False)
+    clear_caches()
+    yield monkeypatch
+    clear_caches()

@@ -10,36 +10,14 @@ from __future__ import annotations
 import json
 import re
 import socket
-from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest_support import NO_ARTICLES, point_at_neo4j, run_app, text_of
 from streamlit.testing.v1 import AppTest
 
 from app.pages.common import md
 from graph_loader.render import script_json
 from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore
-
-APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
-TIMEOUT = 90
-NO_ARTICLES = Filters(labels=("Person", "Agency", "Country", "Administration", "Organization", "Initiative",
-                              "Law", "Place", "Event", "Claim"))
-ENV = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE", "PORTERO_STORE_KIND",
-       "PORTERO_STORE", "PORTERO_VIEW_CAP")
-
-
-def _clear_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for var in ENV:
-        monkeypatch.delenv(var, raising=False)
-    _clear_caches()
-    yield monkeypatch
-    _clear_caches()
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -50,34 +28,9 @@ def store(request, clean_env, sample_store, tmp_path) -> GraphStore:
         return EmbeddedStore(sample_store)
     driver = request.getfixturevalue("loaded_neo4j")
     settings = request.getfixturevalue("neo4j_settings")
-    clean_env.setenv("PORTERO_STORE_KIND", "neo4j")
-    clean_env.setenv("NEO4J_URI", settings.neo4j_uri)
-    clean_env.setenv("NEO4J_DATABASE", settings.neo4j_database)
-    if settings.neo4j_auth:
-        clean_env.setenv("NEO4J_USERNAME", settings.neo4j_auth[0])
-        clean_env.setenv("NEO4J_PASSWORD", settings.neo4j_auth[1])
     # No store file: whatever the pages show comes from Neo4j.
-    clean_env.setenv("PORTERO_STORE", str(tmp_path / "no-store.json"))
+    point_at_neo4j(clean_env, settings, tmp_path / "no-store.json")
     return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri)
-
-
-def run_app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def text_of(at: AppTest) -> str:
-    """Everything written as Markdown, titles, captions and notices, one string."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                                  "success", "error") for e in getattr(at, kind)]
-    return "\n".join(map(str, parts))
 
 
 def graph_page(at: AppTest) -> str:

@@ -10,27 +10,15 @@ from __future__ import annotations
 
 import re
 import socket
-from pathlib import Path
 
 import pytest
-import streamlit as st
+from apptest_support import NO_ARTICLES, point_at_neo4j, run_app, text_of
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from graph_loader.store import EmbeddedStore, Filters, Neo4jStore
+from graph_loader.store import EmbeddedStore, Neo4jStore
 
-APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
-TIMEOUT = 120
-ENV = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE", "PORTERO_STORE_KIND",
-       "PORTERO_STORE", "PORTERO_VIEW_CAP", "PORTERO_QUERY_TIMEOUT", "PORTERO_ROW_CAP")
 SLOW = "UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(*) AS n"
-NO_ARTICLES = Filters(labels=("Person", "Agency", "Country", "Administration", "Organization", "Initiative",
-                              "Law", "Place", "Event", "Claim"))
-
-
-def _clear_caches() -> None:
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _free_port() -> int:
@@ -40,24 +28,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def clean_env(monkeypatch):
-    for var in ENV:
-        monkeypatch.delenv(var, raising=False)
-    _clear_caches()
-    yield monkeypatch
-    _clear_caches()
-
-
-@pytest.fixture
 def on_neo4j(clean_env, loaded_neo4j, neo4j_settings, tmp_path):
     """The app reads the sample corpus from the session's Neo4j; returns a store to ask it directly."""
-    clean_env.setenv("PORTERO_STORE_KIND", "neo4j")
-    clean_env.setenv("NEO4J_URI", neo4j_settings.neo4j_uri)
-    clean_env.setenv("NEO4J_DATABASE", neo4j_settings.neo4j_database)
-    if neo4j_settings.neo4j_auth:
-        clean_env.setenv("NEO4J_USERNAME", neo4j_settings.neo4j_auth[0])
-        clean_env.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_auth[1])
-    clean_env.setenv("PORTERO_STORE", str(tmp_path / "no-store.json"))
+    point_at_neo4j(clean_env, neo4j_settings, tmp_path / "no-store.json")
     return Neo4jStore(loaded_neo4j, neo4j_settings.neo4j_database, uri=neo4j_settings.neo4j_uri)
 
 
@@ -86,26 +59,8 @@ def served(monkeypatch) -> dict[str, bytes]:
     return files
 
 
-def run_app(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def text_of(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                                  "success", "error", "code") for e in getattr(at, kind)]
-    return "\n".join(map(str, parts))
-
-
 def table(at: AppTest):
-    assert at.dataframe, "no table shown: " + text_of(at)
+    assert at.dataframe, "no table shown: " + text_of(at, code=True)
     return at.dataframe[0].value
 
 
@@ -130,7 +85,7 @@ def node_count(store: Neo4jStore) -> int:
 def test_console_runs_a_library_query_with_its_defaults(on_neo4j):
     at = run_app("pages/cypher.py")
     at.selectbox(key="cy_pick").set_value("leadership").run()
-    assert "Who leads which body, and since when" in text_of(at)
+    assert "Who leads which body, and since when" in text_of(at, code=True)
     # Its parameters become inputs filled with the header's defaults.
     assert at.text_input(key="cy_param::body").value == "''"
     assert at.text_input(key="cy_param::leader").value == "''"
@@ -147,7 +102,7 @@ def test_console_runs_a_library_query_with_its_defaults(on_neo4j):
 
     # The graph view draws the nodes the answer returns (here: none, so it says how to get some).
     at.segmented_control(key="cy_view").set_value("Graph").run()
-    assert "no nodes, relationships or paths to draw" in text_of(at)
+    assert "no nodes, relationships or paths to draw" in text_of(at, code=True)
 
 
 @pytest.mark.neo4j
@@ -231,7 +186,7 @@ def test_console_without_neo4j_says_how_to_start_one(on_embedded):
     assert "portero neo4j start" in hint and "portero load sample_data/articles --to neo4j" in hint
     assert "NEO4J_URI" in hint
     assert "Neo4j is not reachable" in "\n".join(e.value for e in at.warning)
-    assert "pw-never-shown" not in text_of(at)
+    assert "pw-never-shown" not in text_of(at, code=True)
     assert not at.text_area
     # The rest of the app keeps working on the embedded store.
     at = run_app("pages/actor.py", id=on_embedded.search("sheinbaum")[0].id)
