@@ -97,6 +97,11 @@ def test_store_write_killed_mid_way_leaves_previous_store(tmp_path: Path) -> Non
     # A killed write may leave its temporary file behind; it must never be mistaken for the store.
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "graph.json" and not p.name.endswith(".lock")]
     assert all(name.startswith(".graph.json.") and name.endswith(".tmp") for name in leftovers), leftovers
+    assert len(leftovers) <= 1, leftovers  # each write removes what the writers killed before it left
+    # The next write removes it: the kernel dropped the killed writer's lock on it.
+    write_store(first, path)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["graph.json"]
+    assert read_store(path).number_of_nodes() == 1
 
 
 def test_truncated_or_damaged_store_is_refused_by_name(tmp_path: Path, sample_store: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import stat
@@ -12,7 +13,8 @@ import pytest
 from graph_loader.graph import add_node, build_graph, new_graph
 from graph_loader.model import Article, Claim, Entity, Event, Evidence, Extraction, Participant, Relation
 from graph_loader.ontology import OntologyError
-from graph_loader.sinks.embedded import FORMAT_VERSION, StoreError, read_store, write_store
+from graph_loader.sinks import embedded
+from graph_loader.sinks.embedded import FORMAT, FORMAT_VERSION, StoreError, read_store, write_store
 from graph_loader.sinks.neo4j import ensure_schema, write_extraction, write_graph
 
 
@@ -235,6 +237,126 @@ def test_a_failed_write_leaves_the_old_store_intact(tmp_path):
 
     write_store(build_graph([]), path)  # a successful rewrite keeps the file's permissions
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def _awkward_graph(*, json_lossy: bool = False) -> nx.MultiDiGraph:
+    """Unicode, nested lists and dicts, None, -0.0, parallel edges with string and integer keys, a
+    self-loop and graph attributes. ``json_lossy`` adds what node-link JSON cannot give back as it was
+    (a tuple node and key become lists; attributes named "id", "source" or "key" yield to the real ones)."""
+    g = new_graph()
+    g.graph["note"] = "Culiacán, 日本"
+    add_node(g, "person:ana-ruiz", "Person", "Ana Ruíz", aliases=["Ruíz", "Ánа"], article_id="article:a")
+    g.add_node("place:x", nested=[1, [None, {"a": "ü", "b": [2.5, True]}]], empty=[], nothing=None)
+    g.add_edge("person:ana-ruiz", "place:x", key="k1", type="LIVES_IN", evidence=[])
+    g.add_edge("person:ana-ruiz", "place:x", key="k2", type="LIVES_IN", key_attr=None)
+    g.add_edge("person:ana-ruiz", "place:x", type="VISITED", dates=["2020", None], weight=-0.0)  # key 2
+    g.add_edge("place:x", "place:x", key="self", type="SELF")
+    if json_lossy:
+        g.nodes["place:x"]["id"] = "shadowed by the node id"
+        g.add_node(("tuple", 1), label="Odd")
+        g.add_edge(("tuple", 1), "place:x", key=("a", 2), type="ODD", source="not the source")
+        g.add_edge("place:x", "person:ana-ruiz", **{"type": "BACK", "key": "an attribute", "target": "t"})
+    return g
+
+
+def _node_link_bytes(g: nx.MultiDiGraph) -> bytes:
+    """What the store held when it was built whole in memory: node-link JSON plus the format marker."""
+    data = nx.node_link_data(g, edges="edges")
+    data["graph"] = {**data["graph"], "format": FORMAT, "format_version": FORMAT_VERSION}
+    return json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_the_streamed_store_is_exactly_node_link_json(tmp_path, monkeypatch, sample_graph, chunk):
+    monkeypatch.setattr(embedded, "_CHUNK", chunk)  # small chunks: many chunk boundaries
+    graphs = {"awkward": _awkward_graph(), "lossy": _awkward_graph(json_lossy=True), "sample": sample_graph,
+              "empty": new_graph(), "one": build_graph([_extraction("article:a", "García Harfuch spoke.")])}
+    for name, g in graphs.items():
+        path = tmp_path / f"{name}.json"
+        write_store(g, path)
+        assert path.read_bytes() == _node_link_bytes(g), name  # byte for byte what readers always got
+        assert json.loads(path.read_bytes()) == json.loads(_node_link_bytes(g)), name
+        if name != "lossy":
+            h = read_store(path)
+            assert list(h.nodes(data=True)) == list(g.nodes(data=True)), name
+            assert list(h.edges(keys=True, data=True)) == list(g.edges(keys=True, data=True)), name
+
+
+def test_the_streamed_store_round_trips_nodes_edges_keys_and_attributes(tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded, "_CHUNK", 2)
+    g = _awkward_graph()
+    path = tmp_path / "graph.json"
+    write_store(g, path)
+    h = read_store(path)
+    assert h.graph == {"note": "Culiacán, 日本"}
+    assert dict(h.nodes["person:ana-ruiz"]) == dict(g.nodes["person:ana-ruiz"])
+    assert dict(h.nodes["place:x"]) == {"nested": [1, [None, {"a": "ü", "b": [2.5, True]}]], "empty": [],
+                                        "nothing": None}
+    assert {(u, v, k): d for u, v, k, d in h.edges(keys=True, data=True)} == {
+        ("person:ana-ruiz", "place:x", "k1"): {"type": "LIVES_IN", "evidence": []},
+        ("person:ana-ruiz", "place:x", "k2"): {"type": "LIVES_IN", "key_attr": None},
+        ("person:ana-ruiz", "place:x", 2): {"type": "VISITED", "dates": ["2020", None], "weight": -0.0},
+        ("place:x", "place:x", "self"): {"type": "SELF"},
+    }
+    assert str(h.edges["person:ana-ruiz", "place:x", 2]["weight"]) == "-0.0"
+    assert "Culiacán, 日本" in path.read_text(encoding="utf-8")
+
+
+def test_a_store_value_json_cannot_hold_deep_in_the_graph_leaves_no_trace(tmp_path, monkeypatch):
+    """The failure comes after thousands of records are already in the temporary file."""
+    monkeypatch.setattr(embedded, "_CHUNK", 50)
+    path = tmp_path / "graph.json"
+    good = build_graph([_extraction("article:a", "García Harfuch leads the SSPC.")])
+    write_store(good, path)
+    before = path.read_bytes()
+    bad = good.copy()
+    for i in range(2000):
+        add_node(bad, f"person:p{i}", "Person", f"Person {i}", article_id="article:a")
+    bad.add_edge("person:p1", "person:p2", type="KNOWS", since={1, 2})  # a set: JSON cannot hold it
+    with pytest.raises(StoreError) as err:
+        write_store(bad, path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ") and "left unchanged" in message and "\n" not in message
+    assert "'person:p1' -> 'person:p2'" in message and "set is not JSON serializable" in message
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]  # no temporary file left behind
+
+    bad.remove_edge("person:p1", "person:p2")
+    bad.nodes["person:p1999"]["name"] = "\ud800"  # a lone surrogate: not UTF-8
+    with pytest.raises(StoreError, match="node 'person:p1999'"):
+        write_store(bad, path)
+    assert path.read_bytes() == before
+
+    deep = tmp_path / "new" / "folder" / "graph.json"  # a failed first write creates no folders either
+    with pytest.raises(StoreError):
+        write_store(bad, deep)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json"]
+
+
+def test_a_store_write_removes_temporary_files_killed_writers_left(tmp_path):
+    path = tmp_path / "graph.json"
+    write_store(build_graph([_extraction("article:a", "García Harfuch spoke.")]), path)
+    stale = [tmp_path / ".graph.json.k1ll3d_1.tmp", tmp_path / ".graph.json.abcdefgh.tmp"]
+    for p in stale:
+        p.write_bytes(b'{"directed": true, "multigraph": true, "graph": {"format": "portero-gr')  # cut short
+        os.utime(p, (1, 1))
+    live = tmp_path / ".graph.json.w0rk1ng_.tmp"  # a writer still at work holds a lock on its file
+    live.write_bytes(b'{"directed": tr')
+    others = [".graph.json.lock", ".graph.json.x.abcdefgh.tmp", ".other.json.abcdefgh.tmp", "graph.json.tmp",
+              ".graph.json.ABCDEFGH.tmp"]  # another store's, someone else's, not a mkstemp name
+    for name in others:
+        (tmp_path / name).write_bytes(b"keep me")
+    g = build_graph([_extraction("article:a", "García Harfuch spoke."),
+                     _extraction("article:b", "Sheinbaum denied a deal.", stance="denies")])
+    with open(live, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        write_store(g, path)
+        assert live.exists()  # its writer is alive: not ours to remove
+    assert not any(p.exists() for p in stale)
+    assert all((tmp_path / name).read_bytes() == b"keep me" for name in others)
+    assert _same_graph(g, read_store(path))
+    write_store(g, path)  # the "live" writer is gone now: its file goes too
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["graph.json", *others])
 
 
 @pytest.mark.parametrize("content, problem", [
