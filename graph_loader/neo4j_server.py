@@ -10,6 +10,10 @@ With ``NEO4J_PASSWORD`` set the server requires it for user ``neo4j`` (it is pas
 environment, never on the command line, and never written to a log or an error message); without it auth
 is off. When ``NEO4J_URI`` points at another server there is nothing local to start or stop.
 
+:func:`admin_import` runs ``neo4j-admin database import full`` from the same jars (``org.neo4j.cli.AdminTool``
+of ``neo4j-command-line`` with the importer of ``neo4j-import-tool``) on a folder ``portero export --format
+csv`` wrote, into the stopped server's store.
+
 >>> from graph_loader.settings import load_settings
 >>> status(load_settings({"NEO4J_URI": "bolt://example.invalid:7687"}))["local"]
 False
@@ -25,12 +29,13 @@ import hashlib
 import logging
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +46,8 @@ log = logging.getLogger(__name__)
 LAUNCHER_DIR = Path(__file__).resolve().parent.parent / "neo4j_launcher"
 POM = LAUNCHER_DIR / "pom.xml"
 MAIN_CLASS = "org.portero.LocalNeo4j"
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # what Neo4j's bin/neo4j-admin runs
+IMPORT_SCRIPT = "neo4j-admin-import.sh"  # written by graph_loader.exporters.neo4j_csv
 READY_MARK = "PORTERO_NEO4J_READY"
 PASSWORD_ENV = "PORTERO_NEO4J_INITIAL_PASSWORD"
 PID_NAME = "portero-neo4j.pid"
@@ -410,3 +417,84 @@ def status(settings: Settings) -> dict[str, Any]:
     return {"local": True, "running": running, "reachable": reachable, "pid": pid if running else None,
             "uri": uri, "data_dir": str(data_dir(settings)), "log": str(log_file(settings)),
             "version": neo4j_version()}
+
+
+def _import_args(csv_dir: Path) -> list[str]:
+    """The arguments after ``neo4j-admin`` in the folder's import script (its ``neo4j-admin`` line)."""
+    script = csv_dir / IMPORT_SCRIPT
+    try:
+        text = script.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise Neo4jServerError(f"{script} is missing: export the graph with `portero export --format csv` "
+                               "first") from exc
+    for line in text.splitlines():
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as exc:  # an unclosed quote
+            raise Neo4jServerError(f"{script} cannot be read as a shell script: {exc}") from exc
+        if words[:1] == ["neo4j-admin"]:
+            return words[1:]
+    raise Neo4jServerError(f"{script} holds no neo4j-admin command")
+
+
+def admin_command(settings: Settings, args: Sequence[str], cwd: Path | None = None,
+                  timeout: float = 1800.0) -> str:
+    """Run ``neo4j-admin ARGS`` with the local server's jars and home; return its output.
+
+    ``NEO4J_HOME`` is :func:`data_dir` (so ``database`` commands act on the local store) and ``NEO4J_CONF``
+    its ``conf/`` (an empty folder: the defaults apply). Raises :class:`Neo4jServerError` with the end of
+    the output when the command fails.
+    """
+    java = _find_java()
+    lib = ensure_built(settings) / "lib"
+    if not any(lib.glob("neo4j-command-line-*.jar")):
+        raise Neo4jServerError(f"{lib} lacks neo4j-command-line: delete {lib.parent} and start again")
+    home = data_dir(settings)
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in (PASSWORD_ENV, "NEO4J_PASSWORD")}
+    env.update(NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    cmd = [java, f"-Xmx{settings.neo4j_heap}", *JVM_FLAGS, "-cp", f"{lib}/*", ADMIN_CLASS, *args]
+    try:
+        done = subprocess.run(cmd, cwd=cwd or home, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise Neo4jServerError(f"neo4j-admin {' '.join(args[:3])} took over {timeout:g} s") from exc
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        # Skip the progress bars ("..... 5% ∆0ms") and stack frames; keep the reason.
+        lines = [x for x in output.splitlines() if x.strip() and not x.lstrip().startswith(("at ", ".", "-."))]
+        raise Neo4jServerError(f"neo4j-admin {' '.join(args[:3])} failed (exit {done.returncode}): "
+                               f"{_one_line(lines[-8:])[-1500:]}")
+    return output
+
+
+def admin_import(settings: Settings, csv_dir: Path, *, overwrite: bool = False) -> str:
+    """Import a ``portero export --format csv`` folder into the local server's store with neo4j-admin.
+
+    Runs the command of the folder's ``neo4j-admin-import.sh`` as written, from inside the folder, adding
+    ``--overwrite-destination=true`` when ``overwrite`` (which deletes the database's current content) and
+    putting the import report in ``logs/import.report`` under :func:`data_dir`. The server must be stopped;
+    start it afterwards to use the data. Returns the importer's output (it ends with the counts).
+    """
+    if not settings.neo4j_is_local:
+        raise Neo4jServerError(f"NEO4J_URI names another server ({settings.neo4j_uri}): neo4j-admin import "
+                               "works on the local server's files only")
+    csv_dir = Path(csv_dir).resolve()
+    args = _import_args(csv_dir)
+    if args[:3] != ["database", "import", "full"]:
+        raise Neo4jServerError(f"{csv_dir / IMPORT_SCRIPT} does not run `neo4j-admin database import full`")
+    data = data_dir(settings)
+    data.mkdir(parents=True, exist_ok=True)
+    with _locked(data / "portero-neo4j.lock"):
+        pid = _read_pid(settings)
+        if pid is not None and _alive(pid):
+            raise Neo4jServerError(f"the local Neo4j (pid {pid}) is running: stop it (`portero neo4j stop`) "
+                                   "before neo4j-admin import")
+        (data / "logs").mkdir(exist_ok=True)
+        extra = [f"--report-file={data / 'logs' / 'import.report'}"]
+        if overwrite:
+            extra.append("--overwrite-destination=true")
+        began = time.monotonic()
+        output = admin_command(settings, [*args[:3], *extra, *args[3:]], cwd=csv_dir)
+        log.info("neo4j-admin imported %s into %s in %.1f s", csv_dir, data, time.monotonic() - began)
+        return output
