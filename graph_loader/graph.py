@@ -36,10 +36,50 @@ def new_graph() -> nx.MultiDiGraph:
     return nx.MultiDiGraph()
 
 
-def _merge_list(target: list, items: Iterable) -> None:
-    for item in items:
-        if item not in target:
-            target.append(item)
+# Lists longer than this are merged through a set of what they hold: a country's article and evidence lists
+# grow with the corpus, and scanning them for every new article made building a graph quadratic.
+INDEX_FROM = 32
+
+
+def _hashable(item: Any) -> Any:
+    """``item`` as a hashable value (evidence dicts as sorted item tuples); TypeError when it cannot be."""
+    if isinstance(item, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in item.items()))
+    if isinstance(item, list):
+        return tuple(_hashable(v) for v in item)
+    hash(item)
+    return item
+
+
+def _merge_list(g: nx.MultiDiGraph, owner: tuple, target: list, items: Iterable) -> None:
+    """Append the ``items`` not yet in ``target`` (the list attribute ``owner`` names), in order.
+
+    Long lists keep a set of their items beside the graph (an attribute of the graph object, never saved),
+    checked against the list's identity and length so a list changed elsewhere is indexed again.
+    """
+    if len(target) < INDEX_FROM:
+        for item in items:
+            if item not in target:
+                target.append(item)
+        return
+    index: dict[tuple, tuple[list, set, int]] = g.__dict__.setdefault("_portero_seen", {})
+    entry = index.get(owner)
+    try:
+        if entry is None or entry[0] is not target or entry[2] != len(target):
+            entry = (target, {_hashable(x) for x in target}, len(target))
+        seen = entry[1]
+        for item in items:
+            key = _hashable(item)
+            if key not in seen:
+                seen.add(key)
+                target.append(item)
+    except TypeError:  # an unhashable value: scan the list, as for short ones
+        index.pop(owner, None)
+        for item in items:
+            if item not in target:
+                target.append(item)
+        return
+    index[owner] = (target, seen, len(target))
 
 
 def add_node(g: nx.MultiDiGraph, nid: str, label: str, name: str, *, aliases: Iterable[str] = (),
@@ -53,14 +93,14 @@ def add_node(g: nx.MultiDiGraph, nid: str, label: str, name: str, *, aliases: It
     if data is None:
         g.add_node(nid, label=label, name=name, aliases=[], articles=[], evidence=[])
         data = g.nodes[nid]
-    _merge_list(data["aliases"], (a for a in aliases if a and a != name))
+    _merge_list(g, (nid, "aliases"), data["aliases"], (a for a in aliases if a and a != name))
     if article_id:
-        _merge_list(data["articles"], [article_id])
+        _merge_list(g, (nid, "articles"), data["articles"], [article_id])
     if evidence is not None:
-        _merge_list(data["evidence"], [evidence.to_dict()])
+        _merge_list(g, (nid, "evidence"), data["evidence"], [evidence.to_dict()])
     for key, value in props.items():
         if isinstance(value, list):
-            _merge_list(data.setdefault(key, []), value)
+            _merge_list(g, (nid, key), data.setdefault(key, []), value)
         elif value not in (None, "") and data.get(key) in (None, ""):
             data[key] = value
     return created
@@ -91,8 +131,8 @@ def add_edge(g: nx.MultiDiGraph, source: str, rel_type: str, target: str, *,
         if v not in (None, "") and data.get(k) in (None, ""):
             data[k] = v
     if evidence is not None:
-        _merge_list(data["articles"], [evidence.article_id])
-        _merge_list(data["evidence"], [evidence.to_dict()])
+        _merge_list(g, (source, target, key, "articles"), data["articles"], [evidence.article_id])
+        _merge_list(g, (source, target, key, "evidence"), data["evidence"], [evidence.to_dict()])
     return created
 
 
@@ -158,9 +198,13 @@ def add_extraction(g: nx.MultiDiGraph, ex: Extraction, ontology: Ontology | None
     for c in ex.claims:
         node(c.id, "Claim", c.claim, article_id=art.id, evidence=c.evidence)
         edge(art.id, "MENTIONS", c.id, evidence=c.evidence)
-        edge(resolve(c.claimant), "ASSERTS" if c.stance == "asserts" else "DENIES", c.id, evidence=c.evidence)
-        stances = {d["type"] for _, _, d in g.in_edges(c.id, data=True)}
-        g.nodes[c.id]["contested"] = {"ASSERTS", "DENIES"} <= stances
+        stance = "ASSERTS" if c.stance == "asserts" else "DENIES"
+        edge(resolve(c.claimant), stance, c.id, evidence=c.evidence)
+        claim = g.nodes[c.id]
+        if not claim.get("contested"):  # once contested, always: edges are never taken away
+            other = "DENIES" if stance == "ASSERTS" else "ASSERTS"  # stance edges are keyed by their type
+            # The raw adjacency dict: a claim told by many articles has as many MENTIONS to step over.
+            claim["contested"] = any(other in keyed for keyed in g._pred[c.id].values())
     return new
 
 
