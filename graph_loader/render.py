@@ -31,6 +31,7 @@ import pyvis
 from pyvis.network import Network
 
 from .ontology import Ontology, load_ontology
+from .store import article_count
 
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 LABEL_CHARS = 30  # longer names are cut on the canvas (the hover text has the full name)
@@ -111,7 +112,7 @@ def node_hover(nid: str, data: dict[str, Any]) -> str:
     sentence = _first_sentence(data.get("evidence"))
     if sentence:
         lines.append("“" + shorten(sentence, HOVER_CHARS) + "”")
-    n = len(data.get("articles") or [])
+    n = article_count(data)
     if n:
         lines.append(f"Sources: {n} article{'s' if n != 1 else ''}")
     return "\n".join(x for x in lines if x)
@@ -125,7 +126,7 @@ def edge_hover(data: dict[str, Any], source_name: str, target_name: str) -> str:
     sentence = _first_sentence(data.get("evidence"))
     if sentence:
         lines.append("“" + shorten(sentence, HOVER_CHARS) + "”")
-    n = len(data.get("articles") or [])
+    n = article_count(data)
     if n > 1:
         lines.append(f"Told by {n} articles")
     return "\n".join(x for x in lines if x)
@@ -216,7 +217,7 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
         net.add_edge(str(u), str(v), title=edge_hover(data, str(subgraph.nodes[u].get("name") or u),
                                                       str(subgraph.nodes[v].get("name") or v)),
                      color={"color": colour, "highlight": "#1f2933", "hover": "#1f2933"}, arrows="to",
-                     width=1 + min(len(data.get("articles") or []), 4), **opts)
+                     width=1 + min(article_count(data), 4), **opts)
     net.options = _options(subgraph.number_of_nodes())
     return net
 

@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 # Edges followed only from a focused node (see the module docstring), and never in connections.
 HUB_TYPES = frozenset({"MENTIONS", "DURING"})
 ROLE_TYPES = ("LEADS", "MEMBER_OF", "HEADED")
-# What growing a neighbourhood reads of the nodes it reaches: filters, ranking and the left-out notice.
-BRIEF = ("name", "label", "event_type", "date", "start", "end")
 MAX_HOPS = 3
 MAX_PATH_LENGTH = 6
 PATH_ROWS = 500  # shortest paths considered before sorting and keeping ``max_paths``
@@ -281,10 +279,13 @@ class ArticleInfo:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """What a capped view did not draw: how many nodes and edges, by label, and a few examples."""
+    """What a capped view did not draw: how many nodes, by label, and a few examples.
+
+    Relationships left out are not counted: among the ten thousand nodes two hops can reach in a large
+    corpus, counting them would cost more than drawing the view.
+    """
 
     nodes: int = 0
-    edges: int = 0
     by_label: Mapping[str, int] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
 
@@ -294,15 +295,15 @@ class LeftOut:
     def describe(self) -> str:
         """One sentence for a notice.
 
-        >>> LeftOut(3, 5, {"Event": 2, "Person": 1}, ("A", "B")).describe()
-        'Left out 3 nodes (2 Event, 1 Person) and 5 relationships, e.g. A, B.'
+        >>> LeftOut(3, {"Event": 2, "Person": 1}, ("A", "B")).describe()
+        'Left out 3 nodes (2 Event, 1 Person) and their relationships, e.g. A, B.'
         """
         if not self.nodes:
             return "Nothing left out."
         ranked = sorted(self.by_label.items(), key=lambda x: (-x[1], x[0]))
         parts = ", ".join(f"{n} {label}" for label, n in ranked)
         eg = f", e.g. {', '.join(self.examples)}" if self.examples else ""
-        return f"Left out {self.nodes} nodes ({parts}) and {self.edges} relationships{eg}."
+        return f"Left out {self.nodes} nodes ({parts}) and their relationships{eg}."
 
 
 def left_out(view: nx.MultiDiGraph) -> LeftOut:
@@ -363,6 +364,52 @@ def edge_passes(u: str, data: Mapping[str, Any], f: Filters) -> bool:
     return f.article in (data.get("articles") or ())
 
 
+def node_conditions(f: Filters, var: str) -> list[str]:
+    """Cypher conditions on node ``var`` mirroring :func:`node_passes` (resolved
+    filters: the administration already turned into dates). Only active filters get a line."""
+    lines = [f"any(l IN labels({var}) WHERE l IN $labels)"] if f.labels else []
+    if f.event_types:
+        lines.append(f"(NOT {var}:Event OR {var}.event_type IN $event_types)")
+    # Dates are ISO text of any precision ('2025', '2025-08', '2025-08-19'): both sides are cut to the
+    # shorter one, so a year overlaps every day of that year and a month every day of that month.
+    def at_most(a: str, b: str) -> str:  # toString: a year may have been stored as a number
+        a, b = f"toString({a})", f"toString({b})"
+        return f"left({a}, size({b})) <= left({b}, size({a}))"
+
+    if f.date_from:
+        lines.append(f"(NOT {var}:Event OR ({var}.date IS NOT NULL AND {at_most('$date_from', var + '.date')}))")
+        lines.append(f"(NOT {var}:Administration OR {var}.end IS NULL OR {at_most('$date_from', var + '.end')})")
+    if f.date_to:
+        lines.append(f"(NOT {var}:Event OR ({var}.date IS NOT NULL AND {at_most(var + '.date', '$date_to')}))")
+        lines.append(f"(NOT {var}:Administration OR {var}.start IS NULL "
+                     f"OR {at_most(var + '.start', '$date_to')})")
+    if f.article:
+        lines.append(f"$article IN coalesce({var}.articles, [])")
+    return lines
+
+
+def edge_condition(var: str) -> str:
+    """Mirrors :func:`edge_passes` for an article filter."""
+    return (f"((type({var}) = 'MENTIONS' AND startNode({var}).id = $article) "
+            f"OR (type({var}) <> 'MENTIONS' AND $article IN coalesce({var}.articles, [])))")
+
+
+def filter_params(f: Filters) -> dict[str, Any]:
+    """The parameters :func:`node_conditions` and :func:`edge_condition` refer to."""
+    params: dict[str, Any] = {}
+    if f.labels:
+        params["labels"] = list(f.labels)
+    if f.event_types:
+        params["event_types"] = list(f.event_types)
+    if f.date_from:
+        params["date_from"] = f.date_from
+    if f.date_to:
+        params["date_to"] = f.date_to
+    if f.article:
+        params["article"] = f.article
+    return params
+
+
 def _evidence_list(value: Any) -> list[dict[str, Any]]:
     """Evidence as a list of dicts, whether stored as dicts, JSON strings or one JSON list."""
     if value in (None, ""):
@@ -397,31 +444,56 @@ def _sources(evidence: Any, articles: Mapping[str, Mapping[str, Any]]) -> tuple[
 
 
 def _first_evidence(value: Any) -> list[dict[str, Any]]:
-    """The first evidence item that has a sentence, as a one-item list (empty when there is none).
+    """The first evidence sentence that is not empty, as ``[{"sentence": ...}]`` (empty when there is none).
 
     Views carry only this: it is all a hover text shows (``render.node_hover``/``edge_hover``), and a hub's
     whole evidence list can run to thousands of sentences.
 
     >>> _first_evidence([{"article_id": "a", "sentence": ""}, {"article_id": "b", "sentence": "S."}])
-    [{'article_id': 'b', 'sentence': 'S.'}]
+    [{'sentence': 'S.'}]
     """
     if isinstance(value, list):  # the usual shape: stop at the first item instead of reading them all
         for item in value:
-            if isinstance(item, dict):
-                if item.get("sentence"):
-                    return [item]
-            else:
-                return next(([ev] for ev in _evidence_list(value) if ev.get("sentence")), [])
-        return []
-    return next(([ev] for ev in _evidence_list(value) if ev.get("sentence")), [])
+            if not isinstance(item, dict):
+                break
+            if item.get("sentence"):
+                return _sentence_evidence(item["sentence"])
+        else:
+            return []
+    return next((_sentence_evidence(ev["sentence"]) for ev in _evidence_list(value) if ev.get("sentence")), [])
 
 
-def _light(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of node or edge attributes with the evidence cut to :func:`_first_evidence`."""
+def _sentence_evidence(sentence: str | None) -> list[dict[str, Any]]:
+    """A view's evidence: one sentence, or nothing."""
+    return [{"sentence": sentence}] if sentence else []
+
+
+def _light(data: Mapping[str, Any], with_articles: bool = False) -> dict[str, Any]:
+    """A view's copy of node or edge attributes: the evidence cut to :func:`_first_evidence`, and the
+    article list replaced by ``article_count`` (kept too with ``with_articles``, for an article filter).
+
+    A view draws how many articles tell a fact, not which: a country is named in nearly every article.
+
+    >>> _light({"articles": ["a", "b"], "evidence": []})
+    {'evidence': [], 'article_count': 2}
+    """
     out = dict(data)
     if "evidence" in out:
         out["evidence"] = _first_evidence(out["evidence"])
+    articles = out.get("articles") if with_articles else out.pop("articles", None)
+    out["article_count"] = len(articles or ())
     return out
+
+
+def article_count(data: Mapping[str, Any]) -> int:
+    """How many articles tell a node or edge: a view's ``article_count``, else the length of its list.
+
+    >>> article_count({"article_count": 3}), article_count({"articles": ["a"]}), article_count({})
+    (3, 1, 0)
+    """
+    if "article_count" in data:
+        return int(data["article_count"])
+    return len(data.get("articles") or ())
 
 
 def _date_key(date: Any) -> tuple[int, str]:
@@ -459,33 +531,33 @@ class GraphStore(ABC):
     def counts(self) -> Counts:
         """Nodes by label and relationships by type."""
 
-    # ``light=True``: attributes with the evidence cut to its first item (see :func:`_first_evidence`), for
-    # answers that show no sources; the full evidence lists are read only where a page shows them.
+    # ``light=True``: attributes as a view carries them (see :func:`_light`: the first evidence item, and an
+    # ``article_count`` instead of the article list unless ``with_articles``), for answers that show no
+    # sources; the full lists are read only where a page shows them.
     @abstractmethod
-    def _nodes(self, ids: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
+    def _nodes(self, ids: Iterable[str], light: bool = False, with_articles: bool = False
+               ) -> dict[str, dict[str, Any]]:
         """Attributes of the nodes with these ids (unknown ids are absent)."""
 
     @abstractmethod
     def _incident(self, ids: Iterable[str], skip: frozenset[str] = frozenset(), light: bool = False,
-                  brief: tuple[str, ...] = ()
+                  with_articles: bool = False
                   ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
-        """Edges ``(u, v, key, attrs)`` touching ``ids`` (types in ``skip`` left out) and their nodes.
-
-        ``brief``: a store may give the nodes only these attributes (and the label), and the edges only
-        their type and articles, when that is all the caller reads (growing a neighbourhood).
-        """
+        """Edges ``(u, v, key, attrs)`` touching ``ids`` (types in ``skip`` left out) and their nodes."""
 
     @abstractmethod
-    def _edges_among(self, ids: Iterable[str], light: bool = False) -> list[tuple[str, str, str, dict[str, Any]]]:
+    def _edges_among(self, ids: Iterable[str], light: bool = False, with_articles: bool = False
+                     ) -> list[tuple[str, str, str, dict[str, Any]]]:
         """Edges whose two ends are both in ``ids``."""
 
-    def _count_edges_among(self, ids: Iterable[str], f: Filters) -> int:
-        """How many edges whose two ends are in ``ids`` the filters keep (a store may count without copying)."""
-        return sum(1 for u, _v, _k, d in self._edges_among(ids, light=True) if edge_passes(u, d, f))
+    @abstractmethod
+    def _scan(self, labels: Iterable[str], light: bool = False, with_articles: bool = False
+              ) -> dict[str, dict[str, Any]]:
+        """Every node of these labels."""
 
     @abstractmethod
-    def _scan(self, labels: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
-        """Every node of these labels."""
+    def articles_of(self, ids: Iterable[str]) -> set[str]:
+        """The ids of the articles that name any of these nodes: the sources of a view of them."""
 
     @abstractmethod
     def _degrees(self, ids: Iterable[str]) -> dict[str, int]:
@@ -583,7 +655,7 @@ class GraphStore(ABC):
         f = self.resolve_filters(filters)
         hops = max(0, min(int(hops), MAX_HOPS))
         focus = [i for i in dict.fromkeys(ids)]
-        found = self._nodes(focus, light=True)
+        found = self._nodes(focus, light=True, with_articles=bool(f.article))
         focus = [i for i in focus if i in found]
         dist = {i: 0 for i in focus}
         data = dict(found)
@@ -593,7 +665,7 @@ class GraphStore(ABC):
                 break
             # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
             edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True,
-                                           brief=BRIEF + (("articles",) if f.article else ()))
+                                           with_articles=bool(f.article))
             nxt = []
             for u, v, _k, attrs in edges:
                 if not edge_passes(u, attrs, f):
@@ -610,7 +682,7 @@ class GraphStore(ABC):
                     data[w] = wd
                     nxt.append(w)
             frontier = nxt
-        return self._view(data, dist, f, cap, focus, refetch=True)
+        return self._view(data, dist, f, cap, focus)
 
     def overview(self, filters: Filters | None = None, cap: int | None = None) -> nx.MultiDiGraph:
         """The most connected nodes kept by ``filters`` (at most ``cap``) and the edges among them.
@@ -619,30 +691,28 @@ class GraphStore(ABC):
         """
         f = self.resolve_filters(filters)
         labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
-        data = {i: d for i, d in self._scan(labels, light=True).items() if node_passes(d, f)}
+        data = {i: d for i, d in self._scan(labels, light=True, with_articles=bool(f.article)).items()
+                if node_passes(d, f)}
         return self._view(data, dict.fromkeys(data, 0), f, cap, [])
 
     def _view(self, data: dict[str, dict[str, Any]], dist: dict[str, int], f: Filters, cap: int | None,
-              focus: list[str], refetch: bool = False) -> nx.MultiDiGraph:
+              focus: list[str]) -> nx.MultiDiGraph:
+        """The view of the reached nodes ``dist`` (id -> hops from the focus; ``data``: their light
+        attributes): at most ``cap`` of them, ranked by :func:`rank_key`, and the edges among those."""
         degrees = self._degrees(list(dist))
-        n_keep = len(dist) if cap is None or cap <= 0 or len(dist) <= cap else max(cap, len(focus))
-        head = _first_in_order(dist, degrees, data, n_keep + 5)  # the kept, then five examples left out
-        keep, examples = head[:n_keep], head[n_keep:]
-        kept = set(keep)
-        drawn = self._nodes(keep, light=True) if refetch else data  # ``data`` may be brief: read the kept
+        keep, examples = _capped(sorted(dist, key=lambda i: rank_key(dist[i], degrees.get(i, 0), i)), cap,
+                                 len(focus))
+        examples = [i for i in examples if dist[i] == dist[examples[0]]]  # the nearest left out only
         g = nx.MultiDiGraph()
         for i in keep:
-            g.add_node(i, **(drawn.get(i) or data[i]))
-        # Only edges among the kept nodes are copied; the others are just counted.
-        for u, v, k, attrs in self._edges_among(keep, light=True):
+            g.add_node(i, **data[i])
+        for u, v, k, attrs in self._edges_among(keep, light=True, with_articles=bool(f.article)):
             if edge_passes(u, attrs, f):
                 g.add_edge(u, v, key=k, **attrs)
-        rest = [i for i in dist if i not in kept]
-        dropped_edges = self._count_edges_among(list(dist), f) - g.number_of_edges() if rest else 0
+        rest = [i for i in dist if i not in g]
         g.graph["focus"] = list(focus)
-        g.graph["left_out"] = LeftOut(
-            len(rest), dropped_edges, dict(Counter(str(data[i].get("label")) for i in rest)),
-            tuple(str(data[i].get("name") or i) for i in examples))
+        g.graph["left_out"] = LeftOut(len(rest), dict(Counter(str(data[i].get("label")) for i in rest)),
+                                      tuple(str(data[i].get("name") or i) for i in examples))
         return g
 
     def actor_facts(self, nid: str) -> ActorFacts | None:
@@ -778,24 +848,27 @@ class GraphStore(ABC):
         return sorted(out, key=lambda a: (a.published or "", a.title), reverse=True)
 
 
-def _first_in_order(dist: Mapping[str, int], degrees: Mapping[str, int], data: Mapping[str, Mapping[str, Any]],
-                    need: int) -> list[str]:
-    """The first ``need`` ids of ``dist`` ordered by distance, degree (highest first), name and id.
+def rank_key(dist: int, degree: int, nid: str) -> tuple[int, int, str]:
+    """The order in which a capped view keeps nodes: nearest first, then most connected, then by id.
 
-    Names are normalised only for the ids that can reach the first ``need`` places (those tied with the
-    last of them on distance and degree): normalising every name of a large graph costs more than the sort.
+    Ids are ``label:slug of the normalised name``, so ties read alphabetically within a label, and a
+    Neo4j ``ORDER BY dist, degree DESC, n.id`` gives the same order.
+
+    >>> sorted([(1, 5, "person:b"), (1, 9, "person:z"), (0, 1, "agency:x"), (1, 5, "person:a")],
+    ...        key=lambda t: rank_key(*t))
+    [(0, 1, 'agency:x'), (1, 9, 'person:z'), (1, 5, 'person:a'), (1, 5, 'person:b')]
     """
-    def cheap(i: str) -> tuple[int, int]:
-        return dist[i], -degrees.get(i, 0)
+    return dist, -degree, nid
 
-    ids = sorted(dist, key=cheap)
-    if need < len(ids):
-        end, bound = need, cheap(ids[need - 1]) if need > 0 else None
-        while bound is not None and end < len(ids) and cheap(ids[end]) == bound:
-            end += 1
-        ids = ids[:end]
-    ids.sort(key=lambda i: (dist[i], -degrees.get(i, 0), normalise_name(str(data[i].get("name") or "")), i))
-    return ids[:need]
+
+def _capped(ranked: list[str], cap: int | None, n_focus: int) -> tuple[list[str], list[str]]:
+    """The ids a view keeps of ``ranked`` (the focus is never cut), and up to five examples of the rest.
+
+    >>> _capped(list("abcdefghij"), 3, 1), _capped(list("abc"), 3, 1), _capped(list("abc"), 1, 2)
+    ((['a', 'b', 'c'], ['d', 'e', 'f', 'g', 'h']), (['a', 'b', 'c'], []), (['a', 'b'], ['c']))
+    """
+    n_keep = len(ranked) if cap is None or cap <= 0 or len(ranked) <= cap else max(cap, n_focus)
+    return ranked[:n_keep], ranked[n_keep:n_keep + 5]
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -887,14 +960,19 @@ class EmbeddedStore(GraphStore):
                       dict(Counter(str(d.get("label")) for _, d in g.nodes(data=True))),
                       dict(Counter(str(d.get("type")) for _, _, d in g.edges(data=True))))
 
-    def _nodes(self, ids: Iterable[str], light: bool = False) -> dict[str, dict[str, Any]]:
+    def _nodes(self, ids, light=False, with_articles=False):
         g = self.graph
-        copy = _light if light else dict
-        return {i: copy(g.nodes[i]) for i in ids if i in g}
+        if light:
+            return {i: _light(g.nodes[i], with_articles) for i in ids if i in g}
+        return {i: dict(g.nodes[i]) for i in ids if i in g}
 
-    def _incident(self, ids, skip=frozenset(), light=False, brief=()):
+    def _incident(self, ids, skip=frozenset(), light=False, with_articles=False):
         g = self.graph
-        copy = _light if light else dict
+        lists = with_articles
+
+        def copy(d: Mapping[str, Any]) -> dict[str, Any]:
+            return _light(d, lists) if light else dict(d)
+
         seen: dict[tuple[str, str, str], dict[str, Any]] = {}
         for i in ids:
             if i not in g:
@@ -903,7 +981,7 @@ class EmbeddedStore(GraphStore):
                 if d.get("type") not in skip:
                     seen[(u, v, k)] = copy(d)
         ends = {w for u, v, _k in seen for w in (u, v)}
-        return [(u, v, k, d) for (u, v, k), d in seen.items()], self._nodes(ends, light)
+        return [(u, v, k, d) for (u, v, k), d in seen.items()], self._nodes(ends, light, lists)
 
     def _inside(self, ids: Iterable[str]) -> list[str]:
         """The ids of the graph among ``ids``, in the graph's node order (so edges come in a stable order)."""
@@ -919,29 +997,28 @@ class EmbeddedStore(GraphStore):
             self._positions = (g, {n: i for i, n in enumerate(g)})
         return self._positions[1]
 
-    def _edges_among(self, ids, light=False):
+    def _edges_among(self, ids, light=False, with_articles=False):
         g = self.graph
-        copy = _light if light else dict
+
+        def copy(d: Mapping[str, Any]) -> dict[str, Any]:
+            return _light(d, with_articles) if light else dict(d)
+
         order = self._inside(ids)
         inside = set(order)
         succ = g.succ
         return [(u, v, k, copy(d)) for u in order for v, keyed in succ[u].items() if v in inside
                 for k, d in keyed.items()]
 
-    def _count_edges_among(self, ids, f):
-        g = self.graph
-        inside = {i for i in ids if i in g}
-        succ, n = g.succ, 0
-        for u in inside:
-            for v, keyed in succ[u].items():
-                if v in inside:
-                    n += sum(1 for d in keyed.values() if edge_passes(u, d, f)) if f.article else len(keyed)
-        return n
-
-    def _scan(self, labels, light=False):
+    def _scan(self, labels, light=False, with_articles=False):
         wanted = set(labels)
-        copy = _light if light else dict
-        return {i: copy(d) for i, d in self.graph.nodes(data=True) if d.get("label") in wanted}
+        nodes = self.graph.nodes(data=True)
+        if light:
+            return {i: _light(d, with_articles) for i, d in nodes if d.get("label") in wanted}
+        return {i: dict(d) for i, d in nodes if d.get("label") in wanted}
+
+    def articles_of(self, ids):
+        g = self.graph
+        return {a for i in ids if i in g for a in g.nodes[i].get("articles") or ()}
 
     def _mention_counts(self) -> Counter[str]:
         g = self.graph
@@ -1013,7 +1090,8 @@ class Neo4jStore(GraphStore):
 
         @unit_of_work(timeout=self.timeout)  # the server stops a query that runs too long
         def work(tx):
-            return [r.data() for r in tx.run(cypher, **params)]
+            # dict(r), not r.data(): the queries return maps and lists, and data() walks them all again.
+            return [dict(r) for r in tx.run(cypher, **params)]
 
         try:
             with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
@@ -1022,7 +1100,7 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"Neo4j query failed at {self.uri or 'the server'}: {exc}") from exc
 
     # Neo4j rows back to the attribute dicts of graph_loader.graph ------------------------------------
-    def _attrs(self, labels: list[str], props: Mapping[str, Any]) -> dict[str, Any]:
+    def _attrs(self, labels: list[str], props: Mapping[str, Any], evidence: list | None = None) -> dict[str, Any]:
         data = {k: plain_value(v) for k, v in props.items() if k != "id" and k not in EVIDENCE_LISTS}
         label = data.get("label") if data.get("label") in self.ontology.nodes else None
         if label is None:
@@ -1032,14 +1110,17 @@ class Neo4jStore(GraphStore):
             data["event_type"] = next((x for x in labels if x in self.ontology.event_types), "Other")
         for key in ("aliases", "articles"):
             data[key] = list(data.get(key) or [])
-        data["evidence"] = evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        data["evidence"] = evidence if evidence is not None else (
+            evidence_from_lists(props) or _evidence_list(data.get("evidence")))
         return data
 
-    def _edge_attrs(self, rel_type: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def _edge_attrs(self, rel_type: str, props: Mapping[str, Any], evidence: list | None = None
+                    ) -> tuple[str, dict[str, Any]]:
         data = {k: plain_value(v) for k, v in props.items() if k != "key" and k not in EVIDENCE_LISTS}
         data["type"] = rel_type
         data["articles"] = list(data.get("articles") or [])
-        data["evidence"] = evidence_from_lists(props) or _evidence_list(data.get("evidence"))
+        data["evidence"] = evidence if evidence is not None else (
+            evidence_from_lists(props) or _evidence_list(data.get("evidence")))
         return str(props.get("key") or edge_key(rel_type, data)), data
 
     def _group(self, ids: Iterable[str]) -> dict[str, list[str]]:
@@ -1081,58 +1162,146 @@ class Neo4jStore(GraphStore):
     def _project(var: str, light: bool, node: bool = True) -> str:
         """Cypher for a map of a node's (or relationship's) id, labels (type) and properties.
 
-        Light: every property but the evidence lists, and the first evidence item when its sentence is not
-        empty (else, rarely, the whole lists, so the first item with a sentence can be found here).
+        Light (takes the parameter ``$hidden``, see :meth:`_hidden`): every property but the evidence
+        lists (and the article list unless asked for), the number of articles, and the first evidence
+        sentence that is not empty (the list is read once: a hub's runs to thousands).
         """
         head = f"id: {var}.id, labels: labels({var})" if node else \
             f"s: startNode({var}).id, t: endNode({var}).id, type: type({var})"
         if not light:
             return f"{{{head}, props: properties({var})}}"
-        ev = [f"{var}.{k}" for k in EVIDENCE_LISTS]
-        first_ok = f"coalesce({var}.evidence_sentences[0], '') <> ''"
-        return (f"{{{head}, props: [k IN keys({var}) WHERE NOT k IN $evidence_lists | [k, {var}[k]]], "
-                f"ev0: CASE WHEN {first_ok} THEN [{', '.join(e + '[0]' for e in ev)}] END, "
-                f"evall: CASE WHEN NOT {first_ok} AND size(coalesce({var}.evidence_sentences, [])) > 0 "
-                f"THEN [{', '.join(ev)}] END}}")
+        return (f"{{{head}, props: [k IN keys({var}) WHERE NOT k IN $hidden | [k, {var}[k]]], "
+                f"n_articles: size(coalesce({var}.articles, [])), "
+                f"sentence: [x IN [coalesce({var}.evidence_sentences, [])] | CASE WHEN coalesce(x[0], '') <> '' "
+                "THEN x[0] ELSE head([y IN x WHERE y <> '']) END][0]}")
 
     @staticmethod
-    def _props_of(row: Mapping[str, Any]) -> dict[str, Any]:
-        """The property map of a :meth:`_project` row (light rows rebuilt with their evidence lists)."""
-        props = row["props"]
-        if isinstance(props, dict):
-            return props
-        out = dict(props)
-        lists = [[x] for x in row["ev0"]] if row.get("ev0") else row.get("evall")
-        if lists:
-            out.update(zip(EVIDENCE_LISTS, lists, strict=False))
-        return out
+    def _hidden(with_articles: bool) -> list[str]:
+        """The properties a light :meth:`_project` leaves out."""
+        return [*EVIDENCE_LISTS, *(() if with_articles else ("articles",))]
 
-    def _node_of(self, row: Mapping[str, Any], light: bool) -> dict[str, Any]:
-        data = self._attrs(row["labels"], self._props_of(row))
-        if light:
-            data["evidence"] = _first_evidence(data["evidence"])
+    @staticmethod
+    def _viewed(data: dict[str, Any], row: Mapping[str, Any], with_articles: bool) -> dict[str, Any]:
+        """Light attributes in the shape :func:`_light` gives (the article count comes from the server)."""
+        if not with_articles:
+            del data["articles"]
+        data["article_count"] = row["n_articles"]
         return data
 
-    def _edge_of(self, row: Mapping[str, Any], light: bool) -> tuple[str, str, str, dict[str, Any]]:
-        key, data = self._edge_attrs(row["type"], self._props_of(row))
-        if light:
-            data["evidence"] = _first_evidence(data["evidence"])
-        return row["s"], row["t"], key, data
+    def _node_of(self, row: Mapping[str, Any], light: bool, with_articles: bool = False) -> dict[str, Any]:
+        if not light:
+            return self._attrs(row["labels"], row["props"])
+        data = self._attrs(row["labels"], dict(row["props"]), _sentence_evidence(row["sentence"]))
+        return self._viewed(data, row, with_articles)
 
-    def _nodes(self, ids, light=False):
+    def _edge_of(self, row: Mapping[str, Any], light: bool, with_articles: bool = False
+                 ) -> tuple[str, str, str, dict[str, Any]]:
+        if not light:
+            key, data = self._edge_attrs(row["type"], row["props"])
+            return row["s"], row["t"], key, data
+        key, data = self._edge_attrs(row["type"], dict(row["props"]), _sentence_evidence(row["sentence"]))
+        return row["s"], row["t"], key, self._viewed(data, row, with_articles)
+
+    # Views are computed on the server: two hops from a person can reach ten thousand nodes of a large
+    # corpus, and only the (at most ``cap``) kept ones, with the edges among them, should travel.
+    def neighbourhood(self, ids, hops=1, filters=None, cap=None):
+        f = self.resolve_filters(filters)
+        hops = max(0, min(int(hops), MAX_HOPS))
+        seek, params = self._seek(ids)
+        if not seek:
+            return self._view_of({}, f, [])
+        node_where = "".join(f" AND {c}" for c in node_conditions(f, "b"))
+        edge_where = f" AND {edge_condition('r')}" if f.article else ""
+        # Hub relationships are followed only from the focus; further out, the pattern names the other
+        # types, so a country's thousands of MENTIONS are not even read.
+        others = "|".join(f"`{t}`" for t in self.ontology.relationships if t not in HUB_TYPES)
+        grow = []
+        for depth in range(1, hops + 1):
+            rel = "r" if depth == 1 else f"r:{others}"
+            grow.append(f"CALL (frontier, seen) {{ UNWIND frontier AS a MATCH (a)-[{rel}]-(b) "
+                        f"WHERE NOT b IN seen{edge_where}{node_where} "
+                        "RETURN collect(DISTINCT b) AS next } "
+                        "WITH seen + next AS seen, next AS frontier, levels + [next] AS levels ")
+        rows = self._read(f"{seek}WITH collect(n) AS focus "
+                          "WITH focus AS seen, focus AS frontier, [focus] AS levels " + "".join(grow)
+                          + "WITH levels " + self._view_tail(f), **params, **filter_params(f),
+                          cap=int(cap or 0), node_labels=list(self.ontology.nodes),
+                          hidden=self._hidden(bool(f.article)))
+        return self._view_of(rows[0] if rows else {}, f, list(dict.fromkeys(ids)))
+
+    def overview(self, filters=None, cap=None):
+        f = self.resolve_filters(filters)
+        labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
+        where = " AND ".join(["any(l IN labels(n) WHERE l IN $labels)", *node_conditions(f, "n")[bool(f.labels):]])
+        rows = self._read(f"MATCH (n) WHERE {where} WITH collect(n) AS found WITH [[], found] AS levels "
+                          + self._view_tail(f), **{**filter_params(f), "labels": list(labels)},
+                          cap=int(cap or 0), node_labels=list(self.ontology.nodes),
+                          hidden=self._hidden(bool(f.article)))
+        return self._view_of(rows[0] if rows else {}, f, [])
+
+    # A node's degree as :meth:`_degrees` counts it (the server keeps counts per type: no expansion).
+    _DEGREE = "COUNT { (n)--() } - COUNT { (n)-[:MENTIONS]-() }"
+
+    def _view_tail(self, f: Filters) -> str:
+        """Cypher that goes on from ``levels`` (the reached nodes by distance, the focus first) to the view:
+        the kept nodes (as :func:`_capped` keeps them of the :func:`rank_key` order), the relationships
+        among them the filters keep, and what was left out. Takes ``$cap``, ``$node_labels``, ``$hidden``.
+
+        Only the level where the cap falls is ranked (the levels before it are kept whole, those after it
+        only counted), so a view of a hub does not sort the ten thousand nodes it leaves out.
+        """
+        edge_where = f" AND {edge_condition('r')}" if f.article else ""
+        return (
+            "WITH levels, [i IN range(0, size(levels) - 1) | reduce(s = 0, l IN levels[..i + 1] | s + size(l))]"
+            " AS cum "
+            "WITH levels, cum, CASE WHEN $cap <= 0 OR last(cum) <= $cap THEN last(cum) "
+            "WHEN $cap >= size(levels[0]) THEN $cap ELSE size(levels[0]) END AS n_keep "
+            "WITH levels, cum, n_keep, head([i IN range(0, size(levels) - 1) WHERE cum[i] > n_keep]) AS b "
+            # The level of the cap, best connected first. DISTINCT drops the lists each row carries: a
+            # sort would count them in full for every row.
+            "CALL (levels, b) { UNWIND CASE WHEN b IS NULL THEN [] ELSE levels[b] END AS n WITH DISTINCT n "
+            f"WITH n, {self._DEGREE} AS deg ORDER BY deg DESC, n.id RETURN collect(n) AS ranked }} "
+            "WITH levels, cum, n_keep, b, ranked, CASE WHEN b IS NULL THEN 0 ELSE n_keep - cum[b - 1] END AS take "
+            "WITH cum, n_keep, ranked[take..take + 5] AS examples, "
+            "CASE WHEN b IS NULL THEN reduce(a = [], l IN levels | a + l) "
+            "ELSE reduce(a = [], l IN levels[..b] | a + l) + ranked[..take] END AS kept, "
+            "CASE WHEN b IS NULL THEN [] ELSE ranked[take..] + reduce(a = [], l IN levels[b + 1..] | a + l) END"
+            " AS rest "
+            "CALL (kept) { UNWIND kept AS a MATCH (a)-[r]->(b) "
+            f"WHERE b IN kept{edge_where} RETURN collect(r) AS rels }} "
+            "CALL (rest) { UNWIND rest AS x WITH [l IN labels(x) WHERE l IN $node_labels][0] AS label, "
+            "count(*) AS c RETURN collect([label, c]) AS by_label } "
+            f"RETURN [n IN kept | {self._project('n', True)}] AS nodes, "
+            f"[r IN rels | {self._project('r', True, node=False)}] AS edges, size(rest) AS n_rest, by_label, "
+            "[x IN examples | CASE WHEN coalesce(x.name, '') = '' THEN x.id ELSE x.name END] AS examples")
+
+    def _view_of(self, row: Mapping[str, Any], f: Filters, focus: list[str]) -> nx.MultiDiGraph:
+        """The view graph of one row of a :meth:`_view_tail` query."""
+        lists = bool(f.article)
+        g = nx.MultiDiGraph()
+        for x in row.get("nodes") or ():
+            g.add_node(x["id"], **self._node_of(x, True, lists))
+        for e in row.get("edges") or ():
+            u, v, k, d = self._edge_of(e, True, lists)
+            g.add_edge(u, v, key=k, **d)
+        g.graph["focus"] = [i for i in focus if i in g]
+        by_label = {str(k): int(c) for k, c in row.get("by_label") or ()}
+        g.graph["left_out"] = LeftOut(int(row.get("n_rest") or 0), by_label,
+                                      tuple(map(str, row.get("examples") or ())))
+        return g
+
+    def _nodes(self, ids, light=False, with_articles=False):
         seek, params = self._seek(ids)
         if not seek:
             return {}
-        rows = self._read(f"{seek}RETURN {self._project('n', light)} AS x", evidence_lists=list(EVIDENCE_LISTS),
+        rows = self._read(f"{seek}RETURN {self._project('n', light)} AS x", hidden=self._hidden(with_articles),
                           **params)
-        return {r["x"]["id"]: self._node_of(r["x"], light) for r in rows}
+        return {r["x"]["id"]: self._node_of(r["x"], light, with_articles) for r in rows}
 
-    def _incident(self, ids, skip=frozenset(), light=False, brief=()):
+    def _incident(self, ids, skip=frozenset(), light=False, with_articles=False):
         seek, params = self._seek(ids)
         if not seek:
             return [], {}
-        if brief:
-            return self._incident_brief(seek, params, skip, brief)
         # One row: each relationship once (both its ends may be among ids) and each node once, so a hub's
         # properties are not shipped once per relationship.
         rows = self._read(
@@ -1140,74 +1309,44 @@ class Neo4jStore(GraphStore):
             "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) AS ns, collect(DISTINCT m) AS ms "
             f"RETURN [r IN rs | {self._project('r', light, node=False)}] AS edges, "
             f"[n IN ns | {self._project('n', light)}] + [m IN ms | {self._project('m', light)}] AS nodes",
-            skip=sorted(skip), evidence_lists=list(EVIDENCE_LISTS), **params)
+            skip=sorted(skip), hidden=self._hidden(with_articles), **params)
         edges: dict[tuple[str, str, str], dict[str, Any]] = {}
         nodes: dict[str, dict[str, Any]] = {}
         for r in rows:
             for e in r["edges"]:
-                u, v, k, d = self._edge_of(e, light)
+                u, v, k, d = self._edge_of(e, light, with_articles)
                 edges[(u, v, k)] = d
             for x in r["nodes"]:
                 if x["id"] not in nodes:  # a node on both sides comes twice
-                    nodes[x["id"]] = self._node_of(x, light)
+                    nodes[x["id"]] = self._node_of(x, light, with_articles)
         return [(u, v, k, d) for (u, v, k), d in edges.items()], nodes
 
-    def _incident_brief(self, seek: str, params: dict[str, Any], skip: frozenset[str], brief: tuple[str, ...]
-                        ) -> tuple[list[tuple[str, str, str, dict[str, Any]]], dict[str, dict[str, Any]]]:
-        """:meth:`_incident` with only the ``brief`` properties: a hub's article list is not shipped
-        with every neighbourhood that reaches it (the kept nodes are read afterwards)."""
-        rel = "s: startNode(r).id, t: endNode(r).id, type: type(r), props: r{.key" + (
-            ", .articles}" if "articles" in brief else "}")
-        rows = self._read(
-            f"{seek}MATCH (n)-[r]-(m) WHERE NOT type(r) IN $skip "
-            "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) AS ns, collect(DISTINCT m) AS ms "
-            f"RETURN [r IN rs | {{{rel}}}] AS edges, "
-            # x[k]: keys read by name from a parameter (no warning about keys a graph happens to lack)
-            "[x IN ns + ms | {id: x.id, labels: labels(x), props: [k IN $brief WHERE x[k] IS NOT NULL | [k, x[k]]]}]"
-            " AS nodes", skip=sorted(skip), brief=list(brief), **params)
-        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-        nodes: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            for e in r["edges"]:
-                u, v, k, d = self._edge_of(e, False)
-                edges[(u, v, k)] = d
-            for x in r["nodes"]:
-                if x["id"] not in nodes:
-                    nodes[x["id"]] = self._node_of(x, False)
-        return [(u, v, k, d) for (u, v, k), d in edges.items()], nodes
-
-    def _edges_among(self, ids, light=False):
+    def _edges_among(self, ids, light=False, with_articles=False):
         ids = list(dict.fromkeys(ids))
         seek, params = self._seek(ids)
         if not seek:
             return []
         rows = self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to "
                           f"RETURN {self._project('r', light, node=False)} AS x",
-                          to=ids, evidence_lists=list(EVIDENCE_LISTS), **params)
-        return [self._edge_of(r["x"], light) for r in rows]
+                          to=ids, hidden=self._hidden(with_articles), **params)
+        return [self._edge_of(r["x"], light, with_articles) for r in rows]
 
-    def _count_edges_among(self, ids, f):
-        ids = list(dict.fromkeys(ids))
-        seek, params = self._seek(ids)
-        if not seek:
-            return 0
-        if not f.article:
-            return self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to RETURN count(r) AS n",
-                              to=ids, **params)[0]["n"]
-        # edge_passes needs the source, the type and the articles only.
-        rows = self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to "
-                          "RETURN n.id AS s, type(r) AS type, r.articles AS articles", to=ids, **params)
-        return sum(1 for r in rows if edge_passes(r["s"], {"type": r["type"], "articles": r["articles"]}, f))
-
-    def _scan(self, labels, light=False):
+    def _scan(self, labels, light=False, with_articles=False):
         out = {}
         for label in labels:
             if label not in self.ontology.nodes:
                 continue
             for r in self._read(f"MATCH (n:`{label}`) RETURN {self._project('n', light)} AS x",
-                                evidence_lists=list(EVIDENCE_LISTS)):
-                out[r["x"]["id"]] = self._node_of(r["x"], light)
+                                hidden=self._hidden(with_articles)):
+                out[r["x"]["id"]] = self._node_of(r["x"], light, with_articles)
         return out
+
+    def articles_of(self, ids):
+        seek, params = self._seek(ids)
+        if not seek:
+            return set()
+        rows = self._read(f"{seek}UNWIND coalesce(n.articles, []) AS a RETURN collect(DISTINCT a) AS ids", **params)
+        return set(rows[0]["ids"]) if rows else set()
 
     def _degrees(self, ids):
         seek, params = self._seek(ids)

@@ -7,6 +7,7 @@ on both implementations; on the sample corpus, Neo4j must answer exactly as the 
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 
 import networkx as nx
 import pytest
@@ -184,15 +185,16 @@ def test_neighbourhood_hops_and_hub_edges(small):
 def test_neighbourhood_cap_keeps_focus_then_nearest_most_connected(small):
     view = small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES, cap=4)
     assert len(view) == 4 and "person:ana-ruiz" in view
-    # Hop 1 nodes by degree: Mexico (5), then the claim and the denial (2 each, by name) before the admin.
-    assert set(view) == {"person:ana-ruiz", "country:mexico", "claim:cooperation-between-dea-and-mexico",
-                         "event:denial"}
+    # Hop 1 nodes by degree: Mexico (5), then three of degree 2, by id: the administration and the claim
+    # are kept, the denial is the first left out.
+    assert set(view) == {"person:ana-ruiz", "country:mexico", "administration:ruiz",
+                         "claim:cooperation-between-dea-and-mexico"}
     out = left_out(view)
     total = small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES)
     assert out.nodes == len(total) - 4
-    assert sum(out.by_label.values()) == out.nodes and out.by_label["Event"] == 1
-    assert out.edges == total.number_of_edges() - view.number_of_edges()
-    assert out.examples[0] == "Ruíz administration"
+    assert sum(out.by_label.values()) == out.nodes and out.by_label["Event"] == 2
+    # Examples: the first left out, all as near the focus as the first of them.
+    assert out.examples == (total.nodes["event:denial"]["name"],)
     assert out.describe().startswith(f"Left out {out.nodes} nodes")
 
 
@@ -223,6 +225,23 @@ def test_filters(small):
     # Ana's relationships were all read in the other article: from her, nothing is reached.
     only_a2 = Filters(labels=NO_ARTICLES.labels, article=A2)
     assert set(small.neighbourhood(["person:ana-ruiz"], 2, only_a2)) == {"person:ana-ruiz"}
+
+
+def test_views_carry_article_counts_and_sources_come_apart(small):
+    """A view says how many articles tell each fact (a hub is in nearly all of them), not which."""
+    view = small.neighbourhood(["person:ana-ruiz"], 1, NO_ARTICLES)
+    ana = view.nodes["person:ana-ruiz"]
+    assert ana["article_count"] == 2 and "articles" not in ana
+    assert view.number_of_edges() > 0
+    assert all("articles" not in d and d["article_count"] >= 1 for *_x, d in view.edges(data=True))
+    assert all(len(d["evidence"]) <= 1 for _n, d in view.nodes(data=True))
+    # An article filter reads the lists, so its views keep them.
+    kept = small.overview(Filters(article=A2)).nodes["person:ana-ruiz"]
+    assert sorted(kept["articles"]) == [A1, A2] and kept["article_count"] == 2
+    # The sources of a view: every article naming one of its nodes.
+    assert small.articles_of(view.nodes) == {A1, A2}
+    assert small.articles_of(["place:texas"]) == {A2}
+    assert small.articles_of(["person:nobody"]) == set()
 
 
 def test_actor_facts(small):
@@ -349,6 +368,11 @@ def test_neo4j_sessions_are_read_only(empty_neo4j, neo4j_settings):
 
 
 @pytest.mark.neo4j
+def _sorted_lists(nodes) -> dict:
+    """Node attributes with article lists as sets: the two stores were loaded in different orders."""
+    return {n: {k: sorted(v) if k == "articles" else v for k, v in d.items()} for n, d in nodes}
+
+
 def test_neo4j_answers_like_the_embedded_store(sample_store, loaded_neo4j, neo4j_settings):
     emb = EmbeddedStore(sample_store)
     neo = Neo4jStore(loaded_neo4j, neo4j_settings.neo4j_database, uri=neo4j_settings.neo4j_uri)
@@ -364,8 +388,25 @@ def test_neo4j_answers_like_the_embedded_store(sample_store, loaded_neo4j, neo4j
             a = emb.neighbourhood([hub], hops, NO_ARTICLES, 25)
             b = neo.neighbourhood([hub], hops, NO_ARTICLES, 25)
             assert set(a) == set(b) and set(a.edges(keys=True)) == set(b.edges(keys=True))
+            assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+            assert {(u, v, k): d for u, v, k, d in a.edges(keys=True, data=True)} == {
+                (u, v, k): d for u, v, k, d in b.edges(keys=True, data=True)}
             assert left_out(a) == left_out(b)
     assert set(neo.overview(NO_ARTICLES, 30)) == set(emb.overview(NO_ARTICLES, 30))
+    # Neo4j computes views with Cypher filters (node_conditions): the same views under every filter.
+    article = emb.articles()[0].id
+    admin = emb.administrations()[-1].id
+    for f in (Filters(article=article), replace(NO_ARTICLES, article=article),
+              replace(NO_ARTICLES, event_types=("Extradition", "Denial")),
+              Filters(date_from="2020", date_to="2025-08"), replace(NO_ARTICLES, administration=admin)):
+        for cap in (None, 12):
+            pairs = [(emb.overview(f, cap), neo.overview(f, cap))]
+            pairs += [(emb.neighbourhood([hub], hops, f, cap), neo.neighbourhood([hub], hops, f, cap))
+                      for hub in hubs[:2] for hops in (1, 2)]
+            for a, b in pairs:
+                assert _sorted_lists(a.nodes(data=True)) == _sorted_lists(b.nodes(data=True)), (f, cap)
+                assert set(a.edges(keys=True)) == set(b.edges(keys=True)), (f, cap)
+                assert left_out(a) == left_out(b), (f, cap)
     for x, y in zip(hubs, hubs[1:], strict=False):
         assert neo.shortest_paths(x, y) == emb.shortest_paths(x, y)
     assert neo.events() == emb.events()

@@ -18,7 +18,15 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from app import data
-from graph_loader.store import Filters, GraphStore, Source, StoreError
+from graph_loader.store import (
+    Filters,
+    GraphStore,
+    Source,
+    StoreError,
+    edge_condition,
+    filter_params,
+    node_conditions,
+)
 
 LOAD_HINT = ("No graph has been loaded yet. Load the sample articles with\n\n"
              "```\nportero load sample_data/articles\n```\n\n"
@@ -250,50 +258,6 @@ INCOMING = "cy_incoming"  # session key: a query (text, params, title) handed to
 _HUB_TYPES = "['MENTIONS', 'DURING']"
 
 
-def _node_conditions(f: Filters, var: str) -> list[str]:
-    """Cypher conditions on node ``var`` mirroring :func:`graph_loader.store.node_passes` (resolved
-    filters: the administration already turned into dates). Only active filters get a line."""
-    lines = [f"any(l IN labels({var}) WHERE l IN $labels)"] if f.labels else []
-    if f.event_types:
-        lines.append(f"(NOT {var}:Event OR {var}.event_type IN $event_types)")
-    # Dates are ISO text of any precision ('2025', '2025-08', '2025-08-19'): each is compared with the
-    # bound cut to its own length, so a year overlaps every day of that year.
-    if f.date_from:
-        lines.append(f"(NOT {var}:Event OR ({var}.date IS NOT NULL "
-                     f"AND {var}.date >= left($date_from, size({var}.date))))")
-        lines.append(f"(NOT {var}:Administration OR {var}.end IS NULL "
-                     f"OR {var}.end >= left($date_from, size({var}.end)))")
-    if f.date_to:
-        lines.append(f"(NOT {var}:Event OR ({var}.date IS NOT NULL "
-                     f"AND {var}.date <= left($date_to, size({var}.date))))")
-        lines.append(f"(NOT {var}:Administration OR {var}.start IS NULL "
-                     f"OR {var}.start <= left($date_to, size({var}.start)))")
-    if f.article:
-        lines.append(f"$article IN coalesce({var}.articles, [])")
-    return lines
-
-
-def _edge_condition(var: str) -> str:
-    """Mirrors :func:`graph_loader.store.edge_passes` for an article filter."""
-    return (f"((type({var}) = 'MENTIONS' AND startNode({var}).id = $article) "
-            f"OR (type({var}) <> 'MENTIONS' AND $article IN coalesce({var}.articles, [])))")
-
-
-def _filter_params(f: Filters) -> dict[str, object]:
-    params: dict[str, object] = {}
-    if f.labels:
-        params["labels"] = list(f.labels)
-    if f.event_types:
-        params["event_types"] = list(f.event_types)
-    if f.date_from:
-        params["date_from"] = f.date_from
-    if f.date_to:
-        params["date_to"] = f.date_to
-    if f.article:
-        params["article"] = f.article
-    return params
-
-
 def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Filters,
                    cap: int) -> tuple[str, dict[str, object]]:
     """Parameterised Cypher that returns the nodes and relationships the Explore view draws.
@@ -303,25 +267,25 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
     best-connected nodes. Each row is one node and its relationships to the other nodes shown.
     """
     f = store.resolve_filters(filters)
-    params = {**_filter_params(f), "cap": int(cap)}
+    params = {**filter_params(f), "cap": int(cap)}
 
     def degree(v: str) -> str:
         return f"COUNT {{ ({v})-[d]-() WHERE type(d) <> 'MENTIONS' }}"
 
-    edge_where = f"\n  AND {_edge_condition('r')}" if f.article else ""
+    edge_where = f"\n  AND {edge_condition('r')}" if f.article else ""
     tail = ("UNWIND shown AS n\n"
             f"OPTIONAL MATCH (n)-[r]->(m) WHERE m IN shown{edge_where}\n"
             "RETURN n, collect(r) AS relationships\n"
             "ORDER BY toLower(n.name)")
     if focus:
         params = {"focus": focus, "hops": int(hops), **params}
-        conds = _node_conditions(f, "x")
+        conds = node_conditions(f, "x")
         path_where = [f"all(t IN tail(relationships(path)) WHERE NOT type(t) IN {_HUB_TYPES})",
                       "length(path) <= $hops", "other <> focus"]
         if conds:
             path_where.append("all(x IN tail(nodes(path)) WHERE " + "\n      AND ".join(conds) + ")")
         if f.article:
-            path_where.append("all(t IN relationships(path) WHERE " + _edge_condition("t") + ")")
+            path_where.append("all(t IN relationships(path) WHERE " + edge_condition("t") + ")")
         text = (
             "// The Explore view: the node $focus and what lies within $hops hops of it, through nodes the\n"
             "// filters keep. MENTIONS and DURING are followed from the focus only (they lead to hubs).\n"
@@ -334,7 +298,7 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
             "WITH focus, collect(other)[..$cap - 1] AS reached\n"
             "WITH [focus] + reached AS shown\n" + tail)
     else:
-        conds = _node_conditions(f, "n") or ["NOT n:Article"]
+        conds = node_conditions(f, "n") or ["NOT n:Article"]
         text = (
             "// The Explore overview: the $cap best-connected nodes the filters keep, and the\n"
             "// relationships among them (MENTIONS is not counted in a node's connections).\n"

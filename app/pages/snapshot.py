@@ -8,7 +8,6 @@ the live classroom view of the Explore page (graph and caption only).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from urllib.parse import urlencode
 
 import networkx as nx
@@ -31,11 +30,7 @@ def _subgraph(_store: GraphStore, key: str, focus: str | None, hops: int, cap: i
     labels = tuple(x for x in data.ontology().nodes if x != "Article")
     g = _store.neighbourhood([focus], hops, Filters(labels=labels), cap) if focus else \
         _store.overview(Filters(labels=labels), cap)
-    cited: Counter[str] = Counter()
-    for _n, d in g.nodes(data=True):
-        cited.update(d.get("articles") or [])
-    for _u, _v, d in g.edges(data=True):
-        cited.update(d.get("articles") or [])
+    cited = _store.articles_of(g.nodes)  # a view counts its articles; the sources need their ids
     meta = {a.id: a for a in _store.articles()}
     sources = [{"id": a, "title": meta[a].title if a in meta else a,
                 "publisher": meta[a].publisher if a in meta else "",
