@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import networkx as nx  # noqa: E402
 import synthetic  # noqa: E402
 from pyvis.network import Network  # noqa: E402
-from synthetic import fast_build_graph as build_graph  # noqa: E402
 
+from graph_loader.graph import build_graph  # noqa: E402
 from graph_loader.render import to_pyvis_html  # noqa: E402
 from graph_loader.settings import load_settings  # noqa: E402
 from graph_loader.store import EmbeddedStore  # noqa: E402

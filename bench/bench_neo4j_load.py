@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
 from neo4j import GraphDatabase  # noqa: E402
-from synthetic import fast_build_graph as build_graph  # noqa: E402
 
 from graph_loader import neo4j_server  # noqa: E402
+from graph_loader.graph import build_graph  # noqa: E402
 from graph_loader.neo4j_queries import quote  # noqa: E402
 from graph_loader.settings import Settings, load_settings  # noqa: E402
 from graph_loader.sinks.neo4j import element_props, ensure_schema, write_graph  # noqa: E402

@@ -7,7 +7,7 @@ Measures the median over seeded random people of:
   ``Neo4jStore.shortest_paths`` (all shortest paths with their sources).
 Targets: 2-hop < 50 ms, shortest path < 200 ms (ratio = median / target, so below 1 meets it).
 
-The 10,000-article graph is ten renamed copies of the 1,000-article extraction (see bench_store.py).
+The graph is built from real extractions of bench/synthetic.py's corpus (cached under /tmp).
 Run: python bench/bench_queries.py [--articles 10000] [--samples 30]
 """
 
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import synthetic  # noqa: E402
 from bench_neo4j_load import bench_settings  # noqa: E402
-from bench_store import base_extractions, graph_for  # noqa: E402
 from neo4j import GraphDatabase  # noqa: E402
 
 from graph_loader import neo4j_server  # noqa: E402
@@ -69,8 +69,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--samples", type=int, default=30)
     args = ap.parse_args()
-    base, _rejected = base_extractions()
-    g = graph_for(args.articles, base)
+    g, _rejected = synthetic.corpus_graph(args.articles)
     people = sorted(n for n, d in g.nodes(data=True) if d.get("label") == "Person" and g.degree(n) > 1)
     rng = random.Random(0)
     focus = rng.sample(people, min(args.samples, len(people)))

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import networkx as nx  # noqa: E402
 import synthetic  # noqa: E402
-from synthetic import fast_build_graph as build_graph  # noqa: E402
 
+from graph_loader.graph import build_graph  # noqa: E402
 from graph_loader.sinks.embedded import read_store, write_store  # noqa: E402
 
 BASE_ARTICLES = 1000
