@@ -1,4 +1,4 @@
-"""Time to build the Explore view, as ratios against bare pyvis, for graphs of 100, 1,000 and 10,000 nodes.
+"""Time to build the Explore view, as ratios against bare pyvis, for 100, 1,000 and 10,000 articles.
 
 Ours: ``EmbeddedStore.overview(cap=view_cap)`` (and ``neighbourhood`` of the best-connected person, 2
 hops) followed by ``render.to_pyvis_html`` (colours, shapes, hovers with sources, legend, inlined vis.js).
@@ -6,8 +6,7 @@ Bare: a pyvis ``Network`` given the same subgraph's nodes and edges with ``add_n
 turned into HTML with ``generate_html`` (no styling, no hovers). The view must never draw more than
 ``settings.view_cap`` nodes (asserted). Target: < 3 s for the whole view.
 
-Graphs: the first N nodes (and the edges among them) of the synthetic corpus's graph, grown from real
-extractions of 1,000 articles and, beyond that, their renamed copies (see bench_store.py).
+Graphs: real extractions of the first N articles of bench/synthetic.py's corpus (``synthetic.corpus_graph``).
 Run: python bench/bench_explore.py [--sizes 100 1000 10000]
 """
 
@@ -27,23 +26,9 @@ import networkx as nx  # noqa: E402
 import synthetic  # noqa: E402
 from pyvis.network import Network  # noqa: E402
 
-from graph_loader.graph import build_graph  # noqa: E402
 from graph_loader.render import to_pyvis_html  # noqa: E402
 from graph_loader.settings import load_settings  # noqa: E402
 from graph_loader.store import EmbeddedStore  # noqa: E402
-
-BASE_ARTICLES = 1000
-
-
-def graph_of(n_nodes: int, base: list) -> nx.MultiDiGraph:
-    """A graph of exactly ``n_nodes`` nodes: the first ones built from the corpus, with their edges."""
-    exs, copies = base, 1
-    g = build_graph(exs)
-    while g.number_of_nodes() < n_nodes:  # not enough: add renamed copies of the corpus
-        copies += 1
-        g = build_graph(synthetic.scaled_extractions(base, copies))
-    keep = list(g.nodes)[:n_nodes]
-    return g.subgraph(keep).copy()
 
 
 def bare_html(view: nx.MultiDiGraph) -> str:
@@ -60,11 +45,10 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     args = ap.parse_args()
     cap = load_settings().view_cap
-    base, _rejected = synthetic.buildable(synthetic.cached_extractions(BASE_ARTICLES))
-    to_pyvis_html(build_graph(base[:1]))  # first call reads the vis.js assets: keep it out of the timing
+    to_pyvis_html(synthetic.corpus_graph(1)[0])  # the first call reads the vis.js assets: not timed
     rows = []
     for n in args.sizes:
-        g = graph_of(n, base)
+        g, _rejected = synthetic.corpus_graph(n)
         store = EmbeddedStore.from_graph(g)
         people = [i for i, d in g.nodes(data=True) if d.get("label") == "Person"]
         hub = max(people, key=g.degree)
@@ -82,12 +66,12 @@ def main() -> int:
             t = time.perf_counter()
             bare_html(view)
             t_bare = time.perf_counter() - t
-            rows.append((n, kind, t_view + t_html, t_bare, t_view, t_html, view.number_of_nodes(),
+            rows.append((n, g.number_of_nodes(), kind, t_view + t_html, t_bare, t_view, t_html, view.number_of_nodes(),
                          view.number_of_edges(), len(page) / 1024))
-    print(f"{'nodes':>6s} {'view':>8s} {'ours/bare':>9s} {'ours/3s':>7s}  {'ours s':>6s} {'bare s':>6s} "
-          f"{'query s':>7s} {'html s':>6s} {'drawn':>5s} {'edges':>5s} {'KiB':>6s}")
-    for n, kind, t_ours, t_bare, t_view, t_html, nn, ne, kib in rows:
-        print(f"{n:6d} {kind:>8s} {t_ours / t_bare:9.2f} {t_ours / 3:7.3f}  {t_ours:6.3f} {t_bare:6.3f} "
+    print(f"{'articles':>8s} {'nodes':>6s} {'view':>8s} {'ours/bare':>9s} {'ours/3s':>7s}  {'ours s':>6s} "
+          f"{'bare s':>6s} {'query s':>7s} {'html s':>6s} {'drawn':>5s} {'edges':>5s} {'KiB':>6s}")
+    for n, n_nodes, kind, t_ours, t_bare, t_view, t_html, nn, ne, kib in rows:
+        print(f"{n:8d} {n_nodes:6d} {kind:>8s} {t_ours / t_bare:9.2f} {t_ours / 3:7.3f}  {t_ours:6.3f} {t_bare:6.3f} "
               f"{t_view:7.3f} {t_html:6.3f} {nn:5d} {ne:5d} {kib:6.0f}")
     print(f"view cap {cap}: every view drew at most {cap} nodes; "
           "bare = pyvis add_nodes/add_edges/generate_html of the same view")

@@ -294,61 +294,6 @@ def buildable(extractions: list) -> tuple[list, int]:
     return ok, len(extractions) - len(ok)
 
 
-def scaled_extractions(base: list, copies: int) -> list:
-    """``copies`` renamed copies of ``base``: a bigger corpus without running the extraction again.
-
-    Copy k renames every actor except the countries ("Diego Ochoa" -> "Diego Ochoa 3"), so each copy
-    adds its own people, agencies and events while all copies meet at Mexico and the United States.
-    """
-    import copy as _copy
-
-    from graph_loader.model import normalise_name
-
-    out = []
-    for k in range(copies):
-        for ex in base:
-            ex2 = _copy.deepcopy(ex)
-            if k == 0:
-                out.append(ex2)
-                continue
-
-            # Names are matched normalised, so the kept set is too ("the US" and "US" are one country).
-            keep = {normalise_name(n) for e in ex.entities if e.type == "Country"
-                    for n in [e.name, *e.aliases]}
-
-            def ren(name: str, _k: int = k, _keep: set = keep) -> str:
-                return name if normalise_name(name) in _keep else f"{name} {_k}"
-
-            ex2.article.id = f"{ex.article.id}-{k}"
-            for ent in ex2.entities:
-                ent.name, ent.aliases = ren(ent.name), [ren(a) for a in ent.aliases]
-            for ev in ex2.events:
-                ev.participants = [type(p)(ren(p.entity), p.role) for p in ev.participants]
-                for ent in ev.during:
-                    ent.name = ren(ent.name)
-            for rel in ex2.relations:
-                rel.source, rel.target = ren(rel.source), ren(rel.target)
-            for cl in ex2.claims:
-                cl.claimant, cl.claim = ren(cl.claimant), f"{cl.claim} ({k})"
-            # Evidence carries the article id; rewrite it so provenance points at the copy.
-            _retag(ex2, ex.article.id, ex2.article.id)
-            out.append(ex2)
-    return out
-
-
-def _retag(ex, old: str, new: str) -> None:
-    """Point every evidence record of ``ex`` at article id ``new`` (Evidence is frozen: replace it)."""
-    import dataclasses
-
-    def fix(ev):
-        return dataclasses.replace(ev, article_id=new) if ev.article_id == old else ev
-
-    for ent in ex.entities:
-        ent.evidence = [fix(e) for e in ent.evidence]
-    for item in (*ex.events, *ex.relations, *ex.claims):
-        item.evidence = fix(item.evidence)
-
-
 def write_corpus(n: int, outdir: str | Path, seed: int = 0) -> list[Path]:
     """Write ``generate(n, seed)`` into ``outdir`` (created if needed); return the file paths."""
     folder = Path(outdir)

@@ -18,16 +18,18 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .articles import ArticleError, find_article_files, read_article
 from .graph import GraphError, add_extraction, build_graph, new_graph
 from .model import Article, Extraction
 from .ontology import OntologyError
 from .settings import Settings, load_settings
+
+T = TypeVar("T")
 
 TARGETS = ("embedded", "neo4j")
 
@@ -273,6 +275,41 @@ def _prepared(article: Article, result: Extraction | Exception, report: LoadRepo
     return ex
 
 
+def extraction_size(ex: Extraction) -> int:
+    """About how many nodes and relationships an article's extraction writes (to fill transactions).
+
+    >>> from graph_loader.model import Article, Extraction
+    >>> extraction_size(Extraction(Article("article:a", "")))
+    1
+    """
+    events = sum(2 + len(ev.participants) + 2 * len(ev.during) for ev in ex.events)
+    return 1 + 2 * len(ex.entities) + events + len(ex.relations) + 3 * len(ex.claims)
+
+
+def article_groups(items: Iterable[T], batch_size: int,
+                   size: Callable[[T], int] = extraction_size) -> Iterator[list[T]]:  # type: ignore[assignment]
+    """Items (extractions, by default) in groups of about ``batch_size`` elements, at least one each.
+
+    ``portero load`` writes each group in one transaction: one article at a time pays a round of
+    statements per article, a few dozen elements each.
+
+    >>> from graph_loader.model import Article, Extraction
+    >>> exs = [Extraction(Article(f"article:{i}", "")) for i in range(5)]
+    >>> [len(g) for g in article_groups(exs, 2)]
+    [2, 2, 1]
+    """
+    group: list[T] = []
+    total = 0
+    for item in items:
+        group.append(item)
+        total += size(item)
+        if total >= batch_size:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group
+
+
 def _load_embedded(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
                    nlp: Any) -> LoadReport:
     from .sinks.embedded import StoreError, read_store, store_lock, write_store
@@ -313,7 +350,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                 nlp: Any) -> LoadReport:
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from .sinks.neo4j import ensure_schema, write_extraction
+    from .sinks.neo4j import ensure_schema, write_extractions
 
     uri, db = settings.neo4j_uri, settings.neo4j_database
     driver = connect_neo4j(settings)  # before the slow extraction: fail fast
@@ -325,24 +362,33 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                                       settings.neo4j_password)) from None
         if articles:
             nlp = _model(nlp, settings)
+        def write(group: list[tuple[Article, Extraction]]) -> None:
+            try:
+                stats = write_extractions(driver, [ex for _a, ex in group], db, settings.batch_size)
+            except (Neo4jError, DriverError, OSError) as exc:
+                for article, _ex in group:
+                    report.failures.append(_one_line(f"{article.path or article.id}: not written: {exc}",
+                                                     settings.neo4j_password))
+                raise LoadError(_one_line(
+                    f"Neo4j at {uri} failed while loading {group[0][0].path or group[0][0].id}"
+                    f"{f' and {len(group) - 1} more' if len(group) > 1 else ''}: {exc} "
+                    f"({report.articles_loaded} article(s) were written before)",
+                    settings.neo4j_password), report) from None
+            report.articles_loaded += len(group)
+            report.loaded += [article.path or article.id for article, _ex in group]
+            report.nodes_added.update(stats["nodes_by_label"])
+            report.edges_added.update(stats["relationships_by_type"])
+
         with _progress(len(articles), "Neo4j", progress) as bar:
-            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
-                ex = _prepared(article, result, report)
-                if ex is not None:
-                    try:
-                        stats = write_extraction(driver, ex, db, settings.batch_size)
-                    except (Neo4jError, DriverError, OSError) as exc:
-                        report.failures.append(_one_line(f"{article.path}: not written: {exc}",
-                                                         settings.neo4j_password))
-                        raise LoadError(_one_line(
-                            f"Neo4j at {uri} failed while loading {article.path}: {exc} "
-                            f"({report.articles_loaded} article(s) were written before)",
-                            settings.neo4j_password), report) from None
-                    report.articles_loaded += 1
-                    report.loaded.append(article.path or article.id)
-                    report.nodes_added.update(stats["nodes_by_label"])
-                    report.edges_added.update(stats["relationships_by_type"])
-                bar.update(1)
+            def prepared() -> Iterator[tuple[Article, Extraction]]:
+                for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
+                    ex = _prepared(article, result, report)
+                    bar.update(1)
+                    if ex is not None:
+                        yield article, ex
+
+            for group in article_groups(prepared(), settings.batch_size, lambda pair: extraction_size(pair[1])):
+                write(group)
         with contextlib.suppress(Neo4jError, DriverError):
             report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",
                                                       database_=db).records[0]["c"]

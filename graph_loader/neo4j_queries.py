@@ -40,6 +40,11 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "cypher" / "schema.cypher
 
 # The four parallel lists that hold evidence, in the order of the graph's evidence dict keys.
 EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
+# What a view reads of those lists, kept beside them as scalars: reading a hub's lists (thousands of
+# items) to count them or to take one sentence cost more than drawing the view. Derived, never edited.
+SUMMARY_PROPS = ("article_count", "first_sentence")
+# Properties of the stored layout that are not graph attributes (readers leave them out).
+STORED_ONLY = EVIDENCE_LISTS + SUMMARY_PROPS
 
 
 def evidence_from_lists(props: Any) -> list[dict[str, Any]]:
@@ -154,13 +159,16 @@ def _merge_existing(var: str, list_keys: Iterable[str]) -> list[str]:
         items.append(f"{var}.{k} = coalesce(before.{k}, []) + "
                      f"[x IN row.props.{k} WHERE NOT x IN coalesce(before.{k}, [])]")
     items += [f"{var}.{name} = {old[name]} + [i IN fresh | {new[name]}[i]]" for name in EVIDENCE_LISTS]
-    return [
+    lines = [
         f"WITH {var}, row, properties({var}) AS before WHERE existed",
         f"WITH {var}, row, before, {fresh} AS fresh",
         f"SET {var} += row.props",
-        f"SET {var} += before",
+        f"SET {var} += before",  # scalars keep their first value: first_sentence too
         "SET " + ",\n    ".join(items),
     ]
+    if "articles" in list_keys:
+        lines.append(f"SET {var}.article_count = size({var}.articles)")
+    return lines
 
 
 def merge_nodes_query(label: str, list_keys: Iterable[str] = (), event_type: str | None = None,

@@ -46,7 +46,7 @@ from .cypher_library import (
     tokenize,
 )
 from .graph import edge_key
-from .neo4j_queries import EVIDENCE_LISTS, evidence_from_lists
+from .neo4j_queries import STORED_ONLY, evidence_from_lists
 
 # ---------------------------------------------------------------- errors
 
@@ -284,7 +284,7 @@ def records_to_graph(nodes: Iterable[Any], relationships: Iterable[Any]) -> nx.M
         node = by_element.get(node.element_id, node)
         nid = _node_key(node)
         if nid not in g:
-            props = {k: _plain(v) for k, v in node.items() if k not in EVIDENCE_LISTS and k != "id"}
+            props = {k: _plain(v) for k, v in node.items() if k not in STORED_ONLY and k != "id"}
             props.setdefault("name", nid)
             props.setdefault("aliases", [])
             props.setdefault("articles", [])
@@ -297,7 +297,7 @@ def records_to_graph(nodes: Iterable[Any], relationships: Iterable[Any]) -> nx.M
         add(n)
     for r in relationships:
         u, v = add(r.start_node), add(r.end_node)
-        props = {k: _plain(val) for k, val in r.items() if k not in EVIDENCE_LISTS and k != "key"}
+        props = {k: _plain(val) for k, val in r.items() if k not in STORED_ONLY and k != "key"}
         key = r.get("key") or edge_key(r.type, props)
         props.setdefault("articles", [])
         g.add_edge(u, v, key=key, type=r.type, **props, evidence=evidence_from_lists(dict(r)))

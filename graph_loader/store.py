@@ -43,7 +43,7 @@ import networkx as nx
 
 from .graph import edge_key
 from .model import normalise_name
-from .neo4j_queries import EVIDENCE_LISTS, evidence_from_lists, plain_value
+from .neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value
 from .ontology import Ontology, load_ontology
 from .settings import Settings
 
@@ -1101,7 +1101,7 @@ class Neo4jStore(GraphStore):
 
     # Neo4j rows back to the attribute dicts of graph_loader.graph ------------------------------------
     def _attrs(self, labels: list[str], props: Mapping[str, Any], evidence: list | None = None) -> dict[str, Any]:
-        data = {k: plain_value(v) for k, v in props.items() if k != "id" and k not in EVIDENCE_LISTS}
+        data = {k: plain_value(v) for k, v in props.items() if k != "id" and k not in STORED_ONLY}
         label = data.get("label") if data.get("label") in self.ontology.nodes else None
         if label is None:
             label = next((x for x in self.ontology.nodes if x in labels), labels[0] if labels else "Other")
@@ -1116,7 +1116,7 @@ class Neo4jStore(GraphStore):
 
     def _edge_attrs(self, rel_type: str, props: Mapping[str, Any], evidence: list | None = None
                     ) -> tuple[str, dict[str, Any]]:
-        data = {k: plain_value(v) for k, v in props.items() if k != "key" and k not in EVIDENCE_LISTS}
+        data = {k: plain_value(v) for k, v in props.items() if k != "key" and k not in STORED_ONLY}
         data["type"] = rel_type
         data["articles"] = list(data.get("articles") or [])
         data["evidence"] = evidence if evidence is not None else (
@@ -1164,21 +1164,23 @@ class Neo4jStore(GraphStore):
 
         Light (takes the parameter ``$hidden``, see :meth:`_hidden`): every property but the evidence
         lists (and the article list unless asked for), the number of articles, and the first evidence
-        sentence that is not empty (the list is read once: a hub's runs to thousands).
+        sentence that is not empty: from the stored summary (``SUMMARY_PROPS``), or, for a graph loaded
+        without it (``neo4j-admin import``), from the lists themselves.
         """
         head = f"id: {var}.id, labels: labels({var})" if node else \
             f"s: startNode({var}).id, t: endNode({var}).id, type: type({var})"
         if not light:
             return f"{{{head}, props: properties({var})}}"
         return (f"{{{head}, props: [k IN keys({var}) WHERE NOT k IN $hidden | [k, {var}[k]]], "
-                f"n_articles: size(coalesce({var}.articles, [])), "
-                f"sentence: [x IN [coalesce({var}.evidence_sentences, [])] | CASE WHEN coalesce(x[0], '') <> '' "
-                "THEN x[0] ELSE head([y IN x WHERE y <> '']) END][0]}")
+                f"n_articles: coalesce({var}.article_count, size(coalesce({var}.articles, []))), "
+                f"sentence: CASE WHEN {var}.article_count IS NOT NULL THEN {var}.first_sentence ELSE "
+                f"[x IN [coalesce({var}.evidence_sentences, [])] | CASE WHEN coalesce(x[0], '') <> '' "
+                "THEN x[0] ELSE head([y IN x WHERE y <> '']) END][0] END}")
 
     @staticmethod
     def _hidden(with_articles: bool) -> list[str]:
         """The properties a light :meth:`_project` leaves out."""
-        return [*EVIDENCE_LISTS, *(() if with_articles else ("articles",))]
+        return [*STORED_ONLY, *(() if with_articles else ("articles",))]
 
     @staticmethod
     def _viewed(data: dict[str, Any], row: Mapping[str, Any], with_articles: bool) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from graph_loader.model import Article, Claim, Entity, Event, Evidence, Extracti
 from graph_loader.ontology import OntologyError
 from graph_loader.sinks import embedded
 from graph_loader.sinks.embedded import FORMAT, FORMAT_VERSION, StoreError, read_store, write_store
-from graph_loader.sinks.neo4j import ensure_schema, write_extraction, write_graph
+from graph_loader.sinks.neo4j import ensure_schema, write_extraction, write_extractions, write_graph
 
 
 def _extraction(article_id: str, sentence: str, *, stance: str = "asserts", title: str = "") -> Extraction:
@@ -125,10 +125,12 @@ def test_an_actor_in_two_articles_is_one_node_with_both_sources(empty_neo4j, neo
     assert person["evidence_articles"] == ["article:a", "article:b"]
     assert person["evidence_sentences"] == [a.article.text, b.article.text]
     assert person["aliases"] == ["García Harfuch"]
+    # The summary a view reads stays in step with the lists: the count grows, the first sentence stays.
+    assert person["article_count"] == 2 and person["first_sentence"] == a.article.text
     leads = empty_neo4j.execute_query(
         "MATCH (:Person {id: 'person:omar-garcia-harfuch'})-[r:LEADS]->(:Agency) RETURN r", database_=db).records
     assert len(leads) == 1
-    assert leads[0]["r"]["articles"] == ["article:a", "article:b"]
+    assert leads[0]["r"]["articles"] == ["article:a", "article:b"] and leads[0]["r"]["article_count"] == 2
     assert leads[0]["r"]["title"] == "Secretary of Security"
     # Asserted in one article and denied in the other: contested, whichever came first.
     claim = _node(empty_neo4j, db, "claim:mexico-made-a-deal-with-the-dea")
@@ -384,3 +386,26 @@ def test_reading_a_missing_or_corrupt_store_names_the_file(tmp_path, content, pr
 def test_reading_a_folder_is_a_store_error(tmp_path):
     with pytest.raises(StoreError, match="is a folder"):
         read_store(tmp_path)
+
+
+@pytest.mark.neo4j
+def test_articles_written_together_equal_articles_written_one_by_one(empty_neo4j, neo4j_settings):
+    """``portero load`` writes several articles per transaction; the graph is the same as one by one."""
+    db = neo4j_settings.neo4j_database
+    ensure_schema(empty_neo4j, db)
+    a = _extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said.")
+    b = _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies")
+    write_extraction(empty_neo4j, a, db)
+    write_extraction(empty_neo4j, b, db)
+    one_by_one = _dump(empty_neo4j, db)
+    empty_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_=db)
+    write_extractions(empty_neo4j, [a, b], db)
+    assert _dump(empty_neo4j, db) == one_by_one
+
+
+def _dump(driver, db) -> tuple[list, list]:
+    nodes = driver.execute_query("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p ORDER BY id",
+                                 database_=db).records
+    rels = driver.execute_query("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, r.key AS k, b.id AS b, "
+                                "properties(r) AS p ORDER BY a, t, k, b", database_=db).records
+    return [r.data() for r in nodes], [r.data() for r in rels]

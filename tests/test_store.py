@@ -427,3 +427,23 @@ def test_sample_corpus_answers(sample_store):
     claims = store.claims()
     assert claims[0].contested and claims[0].asserts and claims[0].denies
     assert any(s.actor_name == "Claudia Sheinbaum" for s in claims[0].denies)
+
+
+@pytest.mark.neo4j
+def test_views_read_the_lists_when_the_summary_is_missing(empty_neo4j, neo4j_settings):
+    """A graph loaded without the stored summary (neo4j-admin import, the Cypher export) draws the same."""
+    from graph_loader.sinks.neo4j import write_graph
+
+    db = neo4j_settings.neo4j_database
+    write_graph(empty_neo4j, small_graph(), database=db)
+    store = Neo4jStore(empty_neo4j, db, uri=neo4j_settings.neo4j_uri)
+    with_summary = [store.neighbourhood(["person:ana-ruiz"], 2, NO_ARTICLES), store.overview(NO_ARTICLES, 5)]
+    removed = empty_neo4j.execute_query(
+        "MATCH (n) OPTIONAL MATCH (n)-[r]->() REMOVE n.article_count, n.first_sentence, "
+        "r.article_count, r.first_sentence RETURN count(DISTINCT n) AS n", database_=db).records[0]["n"]
+    assert removed == small_graph().number_of_nodes()
+    without = [store.neighbourhood(["person:ana-ruiz"], 2, NO_ARTICLES), store.overview(NO_ARTICLES, 5)]
+    for a, b in zip(with_summary, without, strict=True):
+        assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+        assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    assert any(d["evidence"] for _n, d in without[0].nodes(data=True))

@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from ..graph import edge_key, new_graph
-from ..neo4j_queries import EVIDENCE_LISTS, evidence_from_lists, plain_value
+from ..neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value
 from ..ontology import load_ontology
 
 NODES = "MATCH (n) RETURN elementId(n) AS eid, n.id AS id, labels(n) AS labels, properties(n) AS props"
@@ -41,7 +41,7 @@ def primary_label(labels: list[str]) -> str:
 
 def _evidence(props: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Split the parallel evidence lists off ``props`` and zip them into evidence dicts."""
-    rest = {k: v for k, v in props.items() if k not in EVIDENCE_LISTS}
+    rest = {k: v for k, v in props.items() if k not in STORED_ONLY}
     return rest, evidence_from_lists(props)
 
 

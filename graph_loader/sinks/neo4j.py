@@ -101,6 +101,11 @@ def element_props(attrs: Mapping[str, Any], skip: Iterable[str] = ()) -> tuple[d
             if v is not None:
                 props[key] = v
     props.update(_evidence_lists(attrs.get("evidence") or ()))
+    # The view's summary of the lists (see neo4j_queries.SUMMARY_PROPS).
+    props["article_count"] = len(props.get("articles") or ())
+    first = next((x for x in props["evidence_sentences"] if x), None)
+    if first is not None:
+        props["first_sentence"] = first
     return props, list_keys
 
 
@@ -255,5 +260,15 @@ def write_extraction(driver: Any, ex: Extraction, database: str = "neo4j",
     Call :func:`ensure_schema` once before the first article. Raises ``GraphError`` or ``OntologyError``
     (before anything is written) when the extraction breaks the ontology.
     """
-    statements = graph_statements(build_graph([ex]), batch_size)
+    return write_extractions(driver, [ex], database, batch_size)
+
+
+def write_extractions(driver: Any, exs: list[Extraction], database: str = "neo4j",
+                      batch_size: int = 1000) -> dict[str, Any]:
+    """Write several articles' extractions in a single transaction: all of them land, or none.
+
+    The same as writing them one after the other (lists keep the articles' order, scalars their first
+    value), in one round of batched statements instead of one per article.
+    """
+    statements = graph_statements(build_graph(exs), batch_size)
     return write_statements(driver, statements, database, one_transaction=True)
