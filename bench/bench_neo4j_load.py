@@ -180,7 +180,7 @@ def main() -> int:
 
         empty_database(driver, db)
         t = time.perf_counter()
-        for group in article_groups(exs, batch):
+        for group in article_groups(exs, settings.transaction_size):
             write_extractions(driver, group, db, batch_size=batch)
         t_articles = time.perf_counter() - t
         articles_counts = count(driver, db)
@@ -210,7 +210,7 @@ def main() -> int:
     print(f"{'ours, elements/s':46s} {r_ours:8.0f}  {t_ours:.2f} s, wrote {ours_counts[0]} nodes "
           f"{ours_counts[1]} rels")
     print(f"{'ours as portero load, elements/s':46s} {r_articles:8.0f}  {t_articles:.2f} s, "
-          f"{len(exs)} articles in groups of up to {batch} elements")
+          f"{len(exs)} articles, transactions of about {settings.transaction_size} elements")
     print(f"{'ceiling, elements/s':46s} {r_ceiling:8.0f}  {t_ceiling:.2f} s, wrote {ceiling_counts[0]} nodes "
           f"{ceiling_counts[1]} rels")
     print(f"{'naive, elements/s (sample, extrapolated)':46s} {r_naive:8.0f}  {n_naive} elements timed in "

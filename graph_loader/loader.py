@@ -286,12 +286,12 @@ def extraction_size(ex: Extraction) -> int:
     return 1 + 2 * len(ex.entities) + events + len(ex.relations) + 3 * len(ex.claims)
 
 
-def article_groups(items: Iterable[T], batch_size: int,
+def article_groups(items: Iterable[T], group_size: int,
                    size: Callable[[T], int] = extraction_size) -> Iterator[list[T]]:  # type: ignore[assignment]
-    """Items (extractions, by default) in groups of about ``batch_size`` elements, at least one each.
+    """Items (extractions, by default) in groups of about ``group_size`` elements, at least one each.
 
     ``portero load`` writes each group in one transaction: one article at a time pays a round of
-    statements per article, a few dozen elements each.
+    statements per article, a few dozen elements each, and rewrites a hub's lists every time.
 
     >>> from graph_loader.model import Article, Extraction
     >>> exs = [Extraction(Article(f"article:{i}", "")) for i in range(5)]
@@ -303,7 +303,7 @@ def article_groups(items: Iterable[T], batch_size: int,
     for item in items:
         group.append(item)
         total += size(item)
-        if total >= batch_size:
+        if total >= group_size:
             yield group
             group, total = [], 0
     if group:
@@ -387,7 +387,8 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                     if ex is not None:
                         yield article, ex
 
-            for group in article_groups(prepared(), settings.batch_size, lambda pair: extraction_size(pair[1])):
+            for group in article_groups(prepared(), settings.transaction_size,
+                                        lambda pair: extraction_size(pair[1])):
                 write(group)
         with contextlib.suppress(Neo4jError, DriverError):
             report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",

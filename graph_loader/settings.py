@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", "PORTERO_WORKERS", 0, int,
             "Processes that extract articles during a load; 0 means one per CPU core for loads of over 16 articles."),
     Setting("batch_size", "PORTERO_BATCH_SIZE", 1000, int, "Rows per UNWIND batch when writing to Neo4j."),
+    Setting("transaction_size", "PORTERO_TRANSACTION_SIZE", 50000, int,
+            "About how many nodes and relationships `portero load` writes to Neo4j per transaction (whole "
+            "articles; a failed transaction's articles are reported as not written)."),
     Setting("max_retry_time", "PORTERO_MAX_RETRY_TIME", 30.0, float,
             "Seconds the Neo4j driver keeps retrying a failed transaction."),
     Setting("query_timeout", "PORTERO_QUERY_TIMEOUT", 10.0, float,

@@ -235,8 +235,8 @@ def test_neo4j_killed_mid_load_then_reload_matches_clean_load(killable_neo4j, tm
     db = neo4j_settings.neo4j_database
     folder = tmp_path / "articles"
     _corpus(folder, 80, seed=8)
-    # Small batches, so the load is many transactions long and a kill lands in the middle of it.
-    env = _cli_env(neo4j_settings, tmp_path / "home", PORTERO_BATCH_SIZE="25")
+    # Small transactions and batches, so the load is many transactions long and a kill lands in the middle.
+    env = _cli_env(neo4j_settings, tmp_path / "home", PORTERO_BATCH_SIZE="25", PORTERO_TRANSACTION_SIZE="100")
 
     _empty(neo4j_driver, db)
     clean = _load([str(folder)], env)
@@ -297,7 +297,8 @@ def test_concurrent_overlapping_loads_match_sequential_union(neo4j_settings: Set
         (a / p.name).write_bytes(p.read_bytes())
     for p in paths[18:]:
         (b / p.name).write_bytes(p.read_bytes())
-    env = _cli_env(neo4j_settings, tmp_path / "home", PORTERO_BATCH_SIZE="50")
+    env = _cli_env(neo4j_settings, tmp_path / "home", PORTERO_BATCH_SIZE="50",
+                   PORTERO_TRANSACTION_SIZE="200")  # many interleaved transactions
 
     _empty(neo4j_driver, db)
     # The union, loaded sequentially (both folders, one after the other, so the same files are refused).

@@ -192,6 +192,21 @@ def test_loading_the_samples_into_neo4j_twice(empty_neo4j, neo4j_settings, sampl
 
 
 @pytest.mark.neo4j
+def test_article_by_article_transactions_load_the_same_graph(empty_neo4j, neo4j_settings, sample_graph):
+    """PORTERO_TRANSACTION_SIZE=1 writes each article in its own transaction: the same graph."""
+    from graph_loader.settings import Settings
+
+    db = neo4j_settings.neo4j_database
+    one_each = Settings({**neo4j_settings.values, "transaction_size": 1})
+    report = load_paths([SAMPLE_ARTICLES], "neo4j", one_each, progress=False)
+    assert report.ok and report.articles_loaded == 4 and len(report.loaded) == 4
+    assert neo4j_counts(empty_neo4j, db) == (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
+    person = empty_neo4j.execute_query("MATCH (p:Person) WHERE size(p.articles) > 1 RETURN p LIMIT 1",
+                                       database_=db).records[0]["p"]
+    assert person["article_count"] == len(person["articles"]) == len(set(person["articles"]))
+
+
+@pytest.mark.neo4j
 def test_bad_files_do_not_cost_neo4j_anything(loaded_neo4j, neo4j_settings, sample_graph, tmp_path):
     db = neo4j_settings.neo4j_database
     folder = tmp_path / "in"
