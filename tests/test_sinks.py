@@ -111,12 +111,17 @@ def test_neo4j_holds_the_graph_with_its_provenance(loaded_neo4j, neo4j_settings,
         assert r["sentences"] == [e["sentence"] for e in edge["evidence"]]
 
 
+def _two_articles():
+    """Two articles naming the same people: one asserts a claim, the other denies it."""
+    return (_extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said."),
+            _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies"))
+
+
 @pytest.mark.neo4j
 def test_an_actor_in_two_articles_is_one_node_with_both_sources(empty_neo4j, neo4j_settings):
     db = neo4j_settings.neo4j_database
     ensure_schema(empty_neo4j, db)
-    a = _extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said.")
-    b = _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies")
+    a, b = _two_articles()
     write_extraction(empty_neo4j, a, db)
     stats = write_extraction(empty_neo4j, b, db)
     assert stats["nodes_by_label"] == {"Article": 1}  # everything else already existed
@@ -393,8 +398,7 @@ def test_articles_written_together_equal_articles_written_one_by_one(empty_neo4j
     """``portero load`` writes several articles per transaction; the graph is the same as one by one."""
     db = neo4j_settings.neo4j_database
     ensure_schema(empty_neo4j, db)
-    a = _extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said.")
-    b = _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies")
+    a, b = _two_articles()
     write_extraction(empty_neo4j, a, db)
     write_extraction(empty_neo4j, b, db)
     one_by_one = _dump(empty_neo4j, db)
