@@ -111,19 +111,20 @@ def test_neo4j_holds_the_graph_with_its_provenance(loaded_neo4j, neo4j_settings,
         assert r["sentences"] == [e["sentence"] for e in edge["evidence"]]
 
 
-def _two_articles():
-    """Two articles naming the same people: one asserts a claim, the other denies it."""
-    return (_extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said."),
-            _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies"))
+def _two_articles_one_by_one(driver, db):
+    """Two articles naming the same people (one asserts a claim, the other denies it), written one after
+    the other into an empty database; the articles and the second write's counters."""
+    ensure_schema(driver, db)
+    a = _extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said.")
+    b = _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies")
+    write_extraction(driver, a, db)
+    return a, b, write_extraction(driver, b, db)
 
 
 @pytest.mark.neo4j
 def test_an_actor_in_two_articles_is_one_node_with_both_sources(empty_neo4j, neo4j_settings):
     db = neo4j_settings.neo4j_database
-    ensure_schema(empty_neo4j, db)
-    a, b = _two_articles()
-    write_extraction(empty_neo4j, a, db)
-    stats = write_extraction(empty_neo4j, b, db)
+    a, b, stats = _two_articles_one_by_one(empty_neo4j, db)
     assert stats["nodes_by_label"] == {"Article": 1}  # everything else already existed
     person = _node(empty_neo4j, db, "person:omar-garcia-harfuch")
     assert person["articles"] == ["article:a", "article:b"]
@@ -397,10 +398,7 @@ def test_reading_a_folder_is_a_store_error(tmp_path):
 def test_articles_written_together_equal_articles_written_one_by_one(empty_neo4j, neo4j_settings):
     """``portero load`` writes several articles per transaction; the graph is the same as one by one."""
     db = neo4j_settings.neo4j_database
-    ensure_schema(empty_neo4j, db)
-    a, b = _two_articles()
-    write_extraction(empty_neo4j, a, db)
-    write_extraction(empty_neo4j, b, db)
+    a, b, _stats = _two_articles_one_by_one(empty_neo4j, db)
     one_by_one = _dump(empty_neo4j, db)
     empty_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_=db)
     write_extractions(empty_neo4j, [a, b], db)
