@@ -1094,7 +1094,9 @@ class Neo4jStore(GraphStore):
             return [dict(r) for r in tx.run(cypher, **params)]
 
         try:
-            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+            # The views name every ontology type, and a small graph lacks some: not worth a warning.
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
+                                     notifications_disabled_categories=["UNRECOGNIZED"]) as session:
                 return session.execute_read(work)
         except Exception as exc:
             raise StoreError(f"Neo4j query failed at {self.uri or 'the server'}: {exc}") from exc
@@ -1212,16 +1214,15 @@ class Neo4jStore(GraphStore):
         seek, params = self._seek(ids)
         if not seek:
             return self._view_of({}, f, [])
-        node_where = "".join(f" AND {c}" for c in node_conditions(f, "b"))
         edge_where = f" AND {edge_condition('r')}" if f.article else ""
-        # Hub relationships are followed only from the focus; further out, the pattern names the other
-        # types, so a country's thousands of MENTIONS are not even read.
-        others = "|".join(f"`{t}`" for t in self.ontology.relationships if t not in HUB_TYPES)
         grow = []
         for depth in range(1, hops + 1):
-            rel = "r" if depth == 1 else f"r:{others}"
-            grow.append(f"CALL (frontier, seen) {{ UNWIND frontier AS a MATCH (a)-[{rel}]-(b) "
-                        f"WHERE NOT b IN seen{edge_where}{node_where} "
+            # Hub relationships are followed only from the focus; further out, the pattern names the other
+            # types, so a country's thousands of MENTIONS are not even read.
+            branches = [f"UNWIND frontier AS a MATCH {pattern} WHERE NOT b IN seen{edge_where}{where} RETURN b"
+                        for pattern, where in self._hop(f, HUB_TYPES if depth > 1 else frozenset())]
+            branches = branches or ["UNWIND [] AS b RETURN b"]
+            grow.append("CALL (frontier, seen) { CALL (frontier, seen) { " + " UNION ALL ".join(branches) + " } "
                         "RETURN collect(DISTINCT b) AS next } "
                         "WITH seen + next AS seen, next AS frontier, levels + [next] AS levels ")
         rows = self._read(f"{seek}WITH collect(n) AS focus "
@@ -1230,6 +1231,39 @@ class Neo4jStore(GraphStore):
                           cap=int(cap or 0), node_labels=list(self.ontology.nodes),
                           hidden=self._hidden(bool(f.article)))
         return self._view_of(rows[0] if rows else {}, f, list(dict.fromkeys(ids)))
+
+    def _hop(self, f: Filters, skip: frozenset[str]) -> list[tuple[str, str]]:
+        """The patterns of one hop from ``a`` to ``b`` (a UNION of them), each with its conditions on ``b``.
+
+        With a label filter, a type is followed out of ``a`` only if its targets may pass it, and into ``a``
+        only if its sources may: left out with the articles, a person's thousands of MENTIONS (which come
+        from articles) are not read. A pattern drops the label condition when every label it can reach
+        passes it, since the loader checks every relationship against the ontology.
+        """
+        conditions = node_conditions(f, "b")
+        rels = {t: r for t, r in self.ontology.relationships.items() if t not in skip}
+
+        def where(reach: set[str]) -> str:
+            kept = conditions[1:] if f.labels and reach <= set(f.labels) else conditions
+            return "".join(f" AND {c}" for c in kept)
+
+        def typed(types: list[str]) -> str:
+            return ":" + "|".join(f"`{t}`" for t in types)
+
+        if not f.labels:
+            return [(f"(a)-[r{typed(list(rels)) if skip else ''}]-(b)", where(set()))]
+        allowed = set(f.labels)
+        out = [t for t, r in rels.items() if allowed & set(r.targets)]
+        into = [t for t, r in rels.items() if allowed & set(r.sources)]
+        if out == into:
+            reach = {x for t in out for x in (*rels[t].sources, *rels[t].targets)}
+            return [(f"(a)-[r{typed(out)}]-(b)", where(reach))] if out else []
+        branches = []
+        if out:
+            branches.append((f"(a)-[r{typed(out)}]->(b)", where({x for t in out for x in rels[t].targets})))
+        if into:
+            branches.append((f"(a)<-[r{typed(into)}]-(b)", where({x for t in into for x in rels[t].sources})))
+        return branches
 
     def overview(self, filters=None, cap=None):
         f = self.resolve_filters(filters)
@@ -1262,20 +1296,45 @@ class Neo4jStore(GraphStore):
             # The level of the cap, best connected first. DISTINCT drops the lists each row carries: a
             # sort would count them in full for every row.
             "CALL (levels, b) { UNWIND CASE WHEN b IS NULL THEN [] ELSE levels[b] END AS n WITH DISTINCT n "
-            f"WITH n, {self._DEGREE} AS deg ORDER BY deg DESC, n.id RETURN collect(n) AS ranked }} "
-            "WITH levels, cum, n_keep, b, ranked, CASE WHEN b IS NULL THEN 0 ELSE n_keep - cum[b - 1] END AS take "
+            f"WITH n, {self._DEGREE} AS deg ORDER BY deg DESC RETURN collect(n) AS by_deg, collect(deg) AS degs }} "
+            "WITH levels, cum, n_keep, b, by_deg, degs, CASE WHEN b IS NULL THEN 0 ELSE n_keep - cum[b - 1] END AS take "
+            # Ids break ties only among the nodes as well connected as the last example, which take every
+            # place that matters: reading the id of each of ten thousand nodes cost more than the sort.
+            "WITH levels, cum, n_keep, b, by_deg, take, "
+            "size([d IN degs WHERE d >= degs[CASE WHEN take + 4 < size(degs) THEN take + 4 ELSE size(degs) - 1 END]])"
+            " AS head "
+            "CALL (by_deg, head) { UNWIND by_deg[..head] AS n WITH n ORDER BY "
+            f"{self._DEGREE} DESC, n.id RETURN collect(n) AS ranked_head }} "
+            "WITH levels, cum, n_keep, b, take, ranked_head + by_deg[head..] AS ranked "
             "WITH cum, n_keep, ranked[take..take + 5] AS examples, "
             "CASE WHEN b IS NULL THEN reduce(a = [], l IN levels | a + l) "
             "ELSE reduce(a = [], l IN levels[..b] | a + l) + ranked[..take] END AS kept, "
             "CASE WHEN b IS NULL THEN [] ELSE ranked[take..] + reduce(a = [], l IN levels[b + 1..] | a + l) END"
             " AS rest "
-            "CALL (kept) { UNWIND kept AS a MATCH (a)-[r]->(b) "
-            f"WHERE b IN kept{edge_where} RETURN collect(r) AS rels }} "
+            f"CALL (kept) {{ {self._among('kept', edge_where)} RETURN collect(r) AS rels }} "
             "CALL (rest) { UNWIND rest AS x WITH [l IN labels(x) WHERE l IN $node_labels][0] AS label, "
             "count(*) AS c RETURN collect([label, c]) AS by_label } "
             f"RETURN [n IN kept | {self._project('n', True)}] AS nodes, "
             f"[r IN rels | {self._project('r', True, node=False)}] AS edges, size(rest) AS n_rest, by_label, "
             "[x IN examples | CASE WHEN coalesce(x.name, '') = '' THEN x.id ELSE x.name END] AS examples")
+
+    def _among(self, nodes: str, edge_where: str = "") -> str:
+        """Cypher rows ``r``: each relationship among the nodes of list ``nodes`` once.
+
+        A type whose targets are all events, claims or articles (an event has a few participants, an agency
+        thousands of events) is read from its target; every other type from its source.
+        """
+        actors = set(self.ontology.actor_labels)
+        by_target = [t for t, r in self.ontology.relationships.items() if not actors & set(r.targets)]
+        by_source = [t for t in self.ontology.relationships if t not in by_target]
+        branches = []
+        if by_source:
+            branches.append(f"UNWIND {nodes} AS a MATCH (a)-[r:{'|'.join(f'`{t}`' for t in by_source)}]->(b) "
+                            f"WHERE b IN {nodes}{edge_where} RETURN r")
+        if by_target:
+            branches.append(f"UNWIND {nodes} AS b MATCH (a)-[r:{'|'.join(f'`{t}`' for t in by_target)}]->(b) "
+                            f"WHERE a IN {nodes}{edge_where} RETURN r")
+        return f"CALL ({nodes}) {{ {' UNION ALL '.join(branches)} }}"
 
     def _view_of(self, row: Mapping[str, Any], f: Filters, focus: list[str]) -> nx.MultiDiGraph:
         """The view graph of one row of a :meth:`_view_tail` query."""
@@ -1328,9 +1387,9 @@ class Neo4jStore(GraphStore):
         seek, params = self._seek(ids)
         if not seek:
             return []
-        rows = self._read(f"{seek}MATCH (n)-[r]->(m) WHERE m.id IN $to "
+        rows = self._read(f"{seek}WITH collect(n) AS among {self._among('among')} "
                           f"RETURN {self._project('r', light, node=False)} AS x",
-                          to=ids, hidden=self._hidden(with_articles), **params)
+                          hidden=self._hidden(with_articles), **params)
         return [self._edge_of(r["x"], light, with_articles) for r in rows]
 
     def _scan(self, labels, light=False, with_articles=False):
