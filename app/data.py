@@ -125,9 +125,10 @@ def _graph_view(g: nx.MultiDiGraph, height: int, title: str | None, caption: str
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
 def explore_view(_store: GraphStore, key: str, focus: str | None, hops: int, filters: Filters, cap: int,
-                 height: int = 620, caption: str | None = None) -> GraphView:
-    """The Explore page's graph: the neighbourhood of ``focus``, or the overview without one."""
-    g = _store.neighbourhood([focus], hops, filters, cap) if focus else _store.overview(filters, cap)
+                 height: int = 620, caption: str | None = None, *, hub: int = 0) -> GraphView:
+    """The Explore page's graph: the neighbourhood of ``focus`` (not going through hubs of more than
+    ``hub`` relationships), or the overview without one."""
+    g = _store.neighbourhood([focus], hops, filters, cap, hub) if focus else _store.overview(filters, cap)
     return _graph_view(g, height, None, caption)
 
 

@@ -64,6 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a read-only query may run before it is stopped."),
     Setting("row_cap", "PORTERO_ROW_CAP", 1000, int, "Most rows a read-only query returns."),
     Setting("view_cap", "PORTERO_VIEW_CAP", 300, int, "Most nodes the Explore view draws."),
+    Setting("hub_degree", "PORTERO_HUB_DEGREE", 500, int,
+            "A node with more relationships than this (MENTIONS not counted), such as a country in a large "
+            "corpus, is drawn in a neighbourhood but not gone through, unless it is the focus; 0: no limit."),
     Setting("store", "PORTERO_STORE_KIND", "embedded", str,
             "Store the app reads first: embedded or neo4j."),
 )

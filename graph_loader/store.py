@@ -14,7 +14,9 @@ corpus).
 
 Two kinds of edge link too much to be followed when a neighbourhood is grown: ``MENTIONS`` (an article
 mentions everything it reports) and ``DURING`` (an administration lasts years). They are drawn when both
-ends are in view, and followed only from a focused node itself.
+ends are in view, and followed only from a focused node itself. Likewise a hub node (more relationships
+than the ``hub`` a neighbourhood is given: ``PORTERO_HUB_DEGREE`` in the app) is drawn when reached but
+not gone through, unless it is the focus.
 
 >>> from graph_loader.graph import add_edge, add_node, new_graph
 >>> g = new_graph()
@@ -43,7 +45,7 @@ import networkx as nx
 
 from .graph import edge_key
 from .model import normalise_name
-from .neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value
+from .neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value, quote
 from .ontology import Ontology, load_ontology
 from .settings import Settings
 
@@ -279,7 +281,8 @@ class ArticleInfo:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """What a capped view did not draw: how many nodes, by label, and a few examples.
+    """What a capped view did not draw: how many nodes, by label, and a few examples; and the hubs it
+    did not go through (how many, and the names of the best connected).
 
     Relationships left out are not counted: among the ten thousand nodes two hops can reach in a large
     corpus, counting them would cost more than drawing the view.
@@ -288,22 +291,28 @@ class LeftOut:
     nodes: int = 0
     by_label: Mapping[str, int] = field(default_factory=dict)
     examples: tuple[str, ...] = ()
+    hubs: int = 0
+    hub_names: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return self.nodes > 0
+        return self.nodes > 0 or self.hubs > 0
 
     def describe(self) -> str:
-        """One sentence for a notice.
+        """One or two sentences for a notice.
 
         >>> LeftOut(3, {"Event": 2, "Person": 1}, ("A", "B")).describe()
         'Left out 3 nodes (2 Event, 1 Person) and their relationships, e.g. A, B.'
+        >>> LeftOut(hubs=1, hub_names=("Mexico",)).describe()
+        'Not gone through: 1 hub (Mexico).'
         """
+        hubs = (f"Not gone through: {self.hubs} hub{'s' if self.hubs > 1 else ''}"
+                f"{' (' + ', '.join(self.hub_names) + ')' if self.hub_names else ''}." if self.hubs else "")
         if not self.nodes:
-            return "Nothing left out."
+            return hubs or "Nothing left out."
         ranked = sorted(self.by_label.items(), key=lambda x: (-x[1], x[0]))
         parts = ", ".join(f"{n} {label}" for label, n in ranked)
         eg = f", e.g. {', '.join(self.examples)}" if self.examples else ""
-        return f"Left out {self.nodes} nodes ({parts}) and their relationships{eg}."
+        return f"Left out {self.nodes} nodes ({parts}) and their relationships{eg}." + (" " + hubs if hubs else "")
 
 
 def left_out(view: nx.MultiDiGraph) -> LeftOut:
@@ -644,11 +653,14 @@ class GraphStore(ABC):
                         self._degrees([nid]).get(nid, 0))
 
     def neighbourhood(self, ids: Iterable[str], hops: int = 1, filters: Filters | None = None,
-                      cap: int | None = None) -> nx.MultiDiGraph:
+                      cap: int | None = None, hub: int | None = None) -> nx.MultiDiGraph:
         """The nodes within ``hops`` of ``ids`` (kept by ``filters``) and the edges among them.
 
         When more than ``cap`` nodes are reached, the focused nodes, then the nearest and most connected
         are kept; ``left_out(view)`` says what was not drawn. ``view.graph["focus"]`` lists the focus ids.
+        A node with more than ``hub`` relationships (MENTIONS not counted; None or 0: no limit) is reached
+        but not gone through unless it is a focus: past a country of a large corpus lie thousands of
+        events, which would crowd out the focus's own neighbours. ``left_out(view)`` names such hubs.
         Nodes and edges carry only their first evidence item (all a hover text shows): :meth:`node`,
         :meth:`actor_facts` and :meth:`shortest_paths` give the full sources.
         """
@@ -660,7 +672,12 @@ class GraphStore(ABC):
         dist = {i: 0 for i in focus}
         data = dict(found)
         frontier = list(focus)
+        hubs: dict[str, int] = {}
         for depth in range(1, hops + 1):
+            if depth > 1 and hub:
+                degrees = self._degrees(frontier)
+                hubs.update((i, d) for i, d in degrees.items() if d > hub)
+                frontier = [i for i in frontier if i not in hubs]
             if not frontier:
                 break
             # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
@@ -682,7 +699,10 @@ class GraphStore(ABC):
                     data[w] = wd
                     nxt.append(w)
             frontier = nxt
-        return self._view(data, dist, f, cap, focus)
+        g = self._view(data, dist, f, cap, focus)
+        names = [str(data[i].get("name") or i) for i in sorted(hubs, key=lambda i: (-hubs[i], i))[:5]]
+        g.graph["left_out"] = replace(g.graph["left_out"], hubs=len(hubs), hub_names=tuple(names))
+        return g
 
     def overview(self, filters: Filters | None = None, cap: int | None = None) -> nx.MultiDiGraph:
         """The most connected nodes kept by ``filters`` (at most ``cap``) and the edges among them.
@@ -1160,24 +1180,34 @@ class Neo4jStore(GraphStore):
             parts.append(f"WITH {f'c{i - 1} + ' if i else ''}m{i} AS c{i} ")
         return "".join(parts) + f"UNWIND c{len(groups) - 1} AS n ", params
 
-    @staticmethod
-    def _project(var: str, light: bool, node: bool = True) -> str:
-        """Cypher for a map of a node's (or relationship's) id, labels (type) and properties.
+    def _project(self, var: str, light: bool, node: bool = True, with_articles: bool = False) -> str:
+        """Cypher for a map of a node's id, labels and properties, or of a relationship's ends, type and
+        properties.
 
-        Light (takes the parameter ``$hidden``, see :meth:`_hidden`): every property but the evidence
-        lists (and the article list unless asked for), the number of articles, and the first evidence
-        sentence that is not empty: from the stored summary (``SUMMARY_PROPS``), or, for a graph loaded
-        without it (``neo4j-admin import``), from the lists themselves.
+        Light (a node's takes the parameter ``$hidden``, see :meth:`_hidden`): the number of articles, the
+        first evidence sentence that is not empty (from the stored summary, ``SUMMARY_PROPS``, or for a
+        graph loaded without it, ``neo4j-admin import``, from the lists themselves), and the properties
+        but the evidence lists (and the article list unless asked for). A light relationship is a list,
+        ``[start id, end id, type, count, sentence, articles or null, [values of its type's ontology
+        properties]]``: a view reads a thousand of them, and each property read walks the relationship's
+        property chain, so each reads only what its type can have (its key follows from them).
         """
+        count = f"coalesce({var}.article_count, size(coalesce({var}.articles, [])))"
+        sentence = (f"CASE WHEN {var}.article_count IS NOT NULL THEN {var}.first_sentence ELSE "
+                    f"[x IN [coalesce({var}.evidence_sentences, [])] | CASE WHEN coalesce(x[0], '') <> '' "
+                    "THEN x[0] ELSE head([y IN x WHERE y <> '']) END][0] END")
+        if not node and light:
+            by_type = " ".join(f"WHEN '{t}' THEN [{', '.join(f'{var}.{quote(k)}' for k in r.properties)}]"
+                               for t, r in self.ontology.relationships.items() if r.properties)
+            articles = f"{var}.articles" if with_articles else "null"
+            return (f"[startNode({var}).id, endNode({var}).id, type({var}), {count}, {sentence}, {articles}, "
+                    f"CASE type({var}) {by_type} ELSE [] END]")
         head = f"id: {var}.id, labels: labels({var})" if node else \
             f"s: startNode({var}).id, t: endNode({var}).id, type: type({var})"
         if not light:
             return f"{{{head}, props: properties({var})}}"
         return (f"{{{head}, props: [k IN keys({var}) WHERE NOT k IN $hidden | [k, {var}[k]]], "
-                f"n_articles: coalesce({var}.article_count, size(coalesce({var}.articles, []))), "
-                f"sentence: CASE WHEN {var}.article_count IS NOT NULL THEN {var}.first_sentence ELSE "
-                f"[x IN [coalesce({var}.evidence_sentences, [])] | CASE WHEN coalesce(x[0], '') <> '' "
-                "THEN x[0] ELSE head([y IN x WHERE y <> '']) END][0] END}")
+                f"n_articles: {count}, sentence: {sentence}}}")
 
     @staticmethod
     def _hidden(with_articles: bool) -> list[str]:
@@ -1198,17 +1228,26 @@ class Neo4jStore(GraphStore):
         data = self._attrs(row["labels"], dict(row["props"]), _sentence_evidence(row["sentence"]))
         return self._viewed(data, row, with_articles)
 
-    def _edge_of(self, row: Mapping[str, Any], light: bool, with_articles: bool = False
-                 ) -> tuple[str, str, str, dict[str, Any]]:
+    def _edge_of(self, row: Any, light: bool, with_articles: bool = False) -> tuple[str, str, str, dict[str, Any]]:
         if not light:
             key, data = self._edge_attrs(row["type"], row["props"])
             return row["s"], row["t"], key, data
-        key, data = self._edge_attrs(row["type"], dict(row["props"]), _sentence_evidence(row["sentence"]))
-        return row["s"], row["t"], key, self._viewed(data, row, with_articles)
+        # A view reads a thousand of these: the attributes are made here in one pass.
+        s, t, rel_type, count, sentence, articles, values = row
+        known = self.ontology.relationships.get(rel_type)
+        data = {k: plain_value(v) for k, v in zip(known.properties if known else (), values, strict=True)
+                if v is not None}
+        key = edge_key(rel_type, data)
+        data["type"] = rel_type
+        if with_articles:
+            data["articles"] = list(articles or [])
+        data["evidence"] = _sentence_evidence(sentence)
+        data["article_count"] = count
+        return s, t, key, data
 
     # Views are computed on the server: two hops from a person can reach ten thousand nodes of a large
     # corpus, and only the (at most ``cap``) kept ones, with the edges among them, should travel.
-    def neighbourhood(self, ids, hops=1, filters=None, cap=None):
+    def neighbourhood(self, ids, hops=1, filters=None, cap=None, hub=None):
         f = self.resolve_filters(filters)
         hops = max(0, min(int(hops), MAX_HOPS))
         seek, params = self._seek(ids)
@@ -1217,6 +1256,11 @@ class Neo4jStore(GraphStore):
         edge_where = f" AND {edge_condition('r')}" if f.article else ""
         grow = []
         for depth in range(1, hops + 1):
+            if depth > 1 and hub:  # hubs are reached, not gone through
+                grow.append(f"CALL (frontier) {{ UNWIND frontier AS a WITH a, {self._degree('a')} AS d "
+                            "RETURN collect(CASE WHEN d > $hub THEN a END) AS big, "
+                            "collect(CASE WHEN d <= $hub THEN a END) AS small } "
+                            "WITH seen, small AS frontier, levels, hubs + big AS hubs ")
             # Hub relationships are followed only from the focus; further out, the pattern names the other
             # types, so a country's thousands of MENTIONS are not even read.
             branches = [f"UNWIND frontier AS a MATCH {pattern} WHERE NOT b IN seen{edge_where}{where} RETURN b"
@@ -1224,13 +1268,20 @@ class Neo4jStore(GraphStore):
             branches = branches or ["UNWIND [] AS b RETURN b"]
             grow.append("CALL (frontier, seen) { CALL (frontier, seen) { " + " UNION ALL ".join(branches) + " } "
                         "RETURN collect(DISTINCT b) AS next } "
-                        "WITH seen + next AS seen, next AS frontier, levels + [next] AS levels ")
+                        "WITH seen + next AS seen, next AS frontier, levels + [next] AS levels, hubs ")
         rows = self._read(f"{seek}WITH collect(n) AS focus "
-                          "WITH focus AS seen, focus AS frontier, [focus] AS levels " + "".join(grow)
-                          + "WITH levels " + self._view_tail(f), **params, **filter_params(f),
-                          cap=int(cap or 0), node_labels=list(self.ontology.nodes),
-                          hidden=self._hidden(bool(f.article)))
+                          "WITH focus AS seen, focus AS frontier, [focus] AS levels, [] AS hubs " + "".join(grow)
+                          + f"CALL (hubs) {{ UNWIND hubs AS x WITH x ORDER BY {self._degree('x')} DESC, x.id "
+                          f"RETURN count(x) AS n_hubs, collect({self._name('x')})[..5] AS hub_names }} "
+                          "WITH levels, n_hubs, hub_names " + self._view_tail(f, carry="n_hubs, hub_names"),
+                          **params, **filter_params(f), cap=int(cap or 0), hub=int(hub or 0),
+                          node_labels=list(self.ontology.nodes), hidden=self._hidden(bool(f.article)))
         return self._view_of(rows[0] if rows else {}, f, list(dict.fromkeys(ids)))
+
+    @staticmethod
+    def _name(var: str) -> str:
+        """A node's name as a view shows it (its id when it has none)."""
+        return f"CASE WHEN coalesce({var}.name, '') = '' THEN {var}.id ELSE {var}.name END"
 
     def _hop(self, f: Filters, skip: frozenset[str]) -> list[tuple[str, str]]:
         """The patterns of one hop from ``a`` to ``b`` (a UNION of them), each with its conditions on ``b``.
@@ -1275,38 +1326,46 @@ class Neo4jStore(GraphStore):
                           hidden=self._hidden(bool(f.article)))
         return self._view_of(rows[0] if rows else {}, f, [])
 
-    # A node's degree as :meth:`_degrees` counts it (the server keeps counts per type: no expansion).
-    _DEGREE = "COUNT { (n)--() } - COUNT { (n)-[:MENTIONS]-() }"
+    @staticmethod
+    def _degree(var: str) -> str:
+        """A node's degree as :meth:`_degrees` counts it (a dense node keeps counts per type; a sparse
+        node's relationships are walked for each count)."""
+        return f"COUNT {{ ({var})--() }} - COUNT {{ ({var})-[:MENTIONS]-() }}"
 
-    def _view_tail(self, f: Filters) -> str:
+    def _view_tail(self, f: Filters, carry: str = "") -> str:
         """Cypher that goes on from ``levels`` (the reached nodes by distance, the focus first) to the view:
         the kept nodes (as :func:`_capped` keeps them of the :func:`rank_key` order), the relationships
-        among them the filters keep, and what was left out. Takes ``$cap``, ``$node_labels``, ``$hidden``.
+        among them the filters keep, and what was left out. Takes ``$cap``, ``$node_labels``, ``$hidden``;
+        the variables ``carry`` names (``"a, b"``) are kept along and returned.
 
         Only the level where the cap falls is ranked (the levels before it are kept whole, those after it
         only counted), so a view of a hub does not sort the ten thousand nodes it leaves out.
         """
         edge_where = f" AND {edge_condition('r')}" if f.article else ""
+        k = f"{carry}, " if carry else ""  # kept along by every WITH
         return (
-            "WITH levels, [i IN range(0, size(levels) - 1) | reduce(s = 0, l IN levels[..i + 1] | s + size(l))]"
+            f"WITH {k}levels, [i IN range(0, size(levels) - 1) | reduce(s = 0, l IN levels[..i + 1] | s + size(l))]"
             " AS cum "
-            "WITH levels, cum, CASE WHEN $cap <= 0 OR last(cum) <= $cap THEN last(cum) "
+            f"WITH {k}levels, cum, CASE WHEN $cap <= 0 OR last(cum) <= $cap THEN last(cum) "
             "WHEN $cap >= size(levels[0]) THEN $cap ELSE size(levels[0]) END AS n_keep "
-            "WITH levels, cum, n_keep, head([i IN range(0, size(levels) - 1) WHERE cum[i] > n_keep]) AS b "
-            # The level of the cap, best connected first. DISTINCT drops the lists each row carries: a
-            # sort would count them in full for every row.
-            "CALL (levels, b) { UNWIND CASE WHEN b IS NULL THEN [] ELSE levels[b] END AS n WITH DISTINCT n "
-            f"WITH n, {self._DEGREE} AS deg ORDER BY deg DESC RETURN collect(n) AS by_deg, collect(deg) AS degs }} "
-            "WITH levels, cum, n_keep, b, by_deg, degs, CASE WHEN b IS NULL THEN 0 ELSE n_keep - cum[b - 1] END AS take "
-            # Ids break ties only among the nodes as well connected as the last example, which take every
-            # place that matters: reading the id of each of ten thousand nodes cost more than the sort.
-            "WITH levels, cum, n_keep, b, by_deg, take, "
-            "size([d IN degs WHERE d >= degs[CASE WHEN take + 4 < size(degs) THEN take + 4 ELSE size(degs) - 1 END]])"
-            " AS head "
-            "CALL (by_deg, head) { UNWIND by_deg[..head] AS n WITH n ORDER BY "
-            f"{self._DEGREE} DESC, n.id RETURN collect(n) AS ranked_head }} "
-            "WITH levels, cum, n_keep, b, take, ranked_head + by_deg[head..] AS ranked "
-            "WITH cum, n_keep, ranked[take..take + 5] AS examples, "
+            f"WITH {k}levels, cum, n_keep, head([i IN range(0, size(levels) - 1) WHERE cum[i] > n_keep]) AS b "
+            # The level of the cap, best connected first, in three steps: a node's degree without MENTIONS
+            # takes two counts, and a sparse node (an event) has its relationships walked for each, so the
+            # level is first sorted by the plain count (one walk), which is never below the degree. The
+            # least degree among the first take + 5 by count is a floor the (take + 5)th best degree
+            # reaches; only the nodes counted at or above it can rank there, and only those are sorted by
+            # degree and id (WITH n drops the lists each row carries, which a sort would count in full).
+            "CALL (levels, b) { UNWIND CASE WHEN b IS NULL THEN [] ELSE levels[b] END AS n WITH n "
+            "WITH n, COUNT { (n)--() } AS total ORDER BY total DESC "
+            "RETURN collect(n) AS by_total, collect(total) AS totals } "
+            f"WITH {k}levels, cum, n_keep, b, by_total, totals, "
+            "CASE WHEN b IS NULL THEN 0 ELSE n_keep - cum[b - 1] END AS take "
+            f"CALL (by_total, take) {{ UNWIND by_total[..take + 5] AS n RETURN min({self._degree('n')}) AS floor }} "
+            f"WITH {k}levels, cum, n_keep, b, by_total, take, size([t IN totals WHERE t >= floor]) AS head "
+            "CALL (by_total, head) { UNWIND by_total[..head] AS n WITH n ORDER BY "
+            f"{self._degree('n')} DESC, n.id RETURN collect(n) AS ranked_head }} "
+            f"WITH {k}levels, cum, n_keep, b, take, ranked_head + by_total[head..] AS ranked "
+            f"WITH {k}cum, n_keep, ranked[take..take + 5] AS examples, "
             "CASE WHEN b IS NULL THEN reduce(a = [], l IN levels | a + l) "
             "ELSE reduce(a = [], l IN levels[..b] | a + l) + ranked[..take] END AS kept, "
             "CASE WHEN b IS NULL THEN [] ELSE ranked[take..] + reduce(a = [], l IN levels[b + 1..] | a + l) END"
@@ -1315,8 +1374,9 @@ class Neo4jStore(GraphStore):
             "CALL (rest) { UNWIND rest AS x WITH [l IN labels(x) WHERE l IN $node_labels][0] AS label, "
             "count(*) AS c RETURN collect([label, c]) AS by_label } "
             f"RETURN [n IN kept | {self._project('n', True)}] AS nodes, "
-            f"[r IN rels | {self._project('r', True, node=False)}] AS edges, size(rest) AS n_rest, by_label, "
-            "[x IN examples | CASE WHEN coalesce(x.name, '') = '' THEN x.id ELSE x.name END] AS examples")
+            f"[r IN rels | {self._project('r', True, node=False, with_articles=bool(f.article))}] AS edges, "
+            "size(rest) AS n_rest, by_label, "
+            f"[x IN examples | {self._name('x')}] AS examples{', ' + carry if carry else ''}")
 
     def _among(self, nodes: str, edge_where: str = "") -> str:
         """Cypher rows ``r``: each relationship among the nodes of list ``nodes`` once.
@@ -1344,11 +1404,12 @@ class Neo4jStore(GraphStore):
             g.add_node(x["id"], **self._node_of(x, True, lists))
         for e in row.get("edges") or ():
             u, v, k, d = self._edge_of(e, True, lists)
-            g.add_edge(u, v, key=k, **d)
+            g.add_edge(u, v, k, **d)
         g.graph["focus"] = [i for i in focus if i in g]
         by_label = {str(k): int(c) for k, c in row.get("by_label") or ()}
         g.graph["left_out"] = LeftOut(int(row.get("n_rest") or 0), by_label,
-                                      tuple(map(str, row.get("examples") or ())))
+                                      tuple(map(str, row.get("examples") or ())), int(row.get("n_hubs") or 0),
+                                      tuple(map(str, row.get("hub_names") or ())))
         return g
 
     def _nodes(self, ids, light=False, with_articles=False):
@@ -1368,7 +1429,7 @@ class Neo4jStore(GraphStore):
         rows = self._read(
             f"{seek}MATCH (n)-[r]-(m) WHERE NOT type(r) IN $skip "
             "WITH collect(DISTINCT r) AS rs, collect(DISTINCT n) AS ns, collect(DISTINCT m) AS ms "
-            f"RETURN [r IN rs | {self._project('r', light, node=False)}] AS edges, "
+            f"RETURN [r IN rs | {self._project('r', light, node=False, with_articles=with_articles)}] AS edges, "
             f"[n IN ns | {self._project('n', light)}] + [m IN ms | {self._project('m', light)}] AS nodes",
             skip=sorted(skip), hidden=self._hidden(with_articles), **params)
         edges: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -1388,7 +1449,7 @@ class Neo4jStore(GraphStore):
         if not seek:
             return []
         rows = self._read(f"{seek}WITH collect(n) AS among {self._among('among')} "
-                          f"RETURN {self._project('r', light, node=False)} AS x",
+                          f"RETURN {self._project('r', light, node=False, with_articles=with_articles)} AS x",
                           hidden=self._hidden(with_articles), **params)
         return [self._edge_of(r["x"], light, with_articles) for r in rows]
 
@@ -1414,7 +1475,7 @@ class Neo4jStore(GraphStore):
         if not seek:
             return {}
         # Two plain counts (the server keeps degrees per type) instead of filtering every relationship.
-        rows = self._read(f"{seek}RETURN n.id AS id, COUNT {{ (n)--() }} - COUNT {{ (n)-[:MENTIONS]-() }} AS d",
+        rows = self._read(f"{seek}RETURN n.id AS id, {self._degree('n')} AS d",
                           **params)
         return {r["id"]: r["d"] for r in rows}
 

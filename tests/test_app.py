@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.pages.common import md
 from graph_loader.render import script_json
-from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore
+from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore, left_out
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -122,6 +122,19 @@ def test_explore_cap_says_what_was_left_out(store, clean_env):
     notice = "\n".join(e.value for e in at.info)
     assert f"Left out {full.number_of_nodes() - 8} nodes" in notice and "capped at 8 nodes" in notice
     assert len(at.selectbox(key="open::").options) == 8
+
+
+def test_explore_names_the_hubs_it_did_not_go_through(store, clean_env):
+    clean_env.setenv("PORTERO_HUB_DEGREE", "3")
+    focus = sheinbaum(store)
+    at = run_app(focus=focus, hops="2")
+    view = store.neighbourhood([focus], 2, NO_ARTICLES, 300, 3)
+    out = left_out(view)
+    assert out.hubs > 0 and set(view) != set(store.neighbourhood([focus], 2, NO_ARTICLES, 300))
+    notice = "\n".join(e.value for e in at.info)
+    assert out.describe() in notice and "more than 3 relationships (PORTERO_HUB_DEGREE)" in notice
+    assert "capped" not in notice  # nothing was left out by the cap
+    assert len(at.selectbox(key=f"open::{focus}").options) == view.number_of_nodes()
 
 
 def test_classroom_mode_shows_only_the_graph_and_caption(store):

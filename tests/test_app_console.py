@@ -143,11 +143,14 @@ def test_console_row_cap_notice(on_neo4j, clean_env, served):
 
 
 @pytest.mark.neo4j
-def test_explore_cypher_opens_in_the_console_and_matches_the_view(on_neo4j):
+@pytest.mark.parametrize("hub", [500, 3])
+def test_explore_cypher_opens_in_the_console_and_matches_the_view(on_neo4j, clean_env, hub):
+    clean_env.setenv("PORTERO_HUB_DEGREE", str(hub))
     focus = on_neo4j.search("sheinbaum")[0].id
     at = run_app(focus=focus, hops="2")
     code = "\n".join(c.value for c in at.code)
     assert "MATCH" in code and f":param focus => '{focus}';" in code and ":param hops => 2;" in code
+    assert f":param hub => {hub};" in code
     at.button(key="explore_cypher").click().run()
     assert not at.exception
     assert at.text_area(key="cy_text").value.startswith("// The Explore view")
@@ -156,8 +159,10 @@ def test_explore_cypher_opens_in_the_console_and_matches_the_view(on_neo4j):
     at.segmented_control(key="cy_view").set_value("Graph").run()
     page = at.get("iframe")[0].proto.srcdoc
     drawn = set(re.findall(r'"id": "([^"]+)"', page.split("var nodes = new vis.DataSet(")[1].split(");")[0]))
-    # The Cypher returns exactly the nodes the Explore view draws.
-    assert drawn == set(on_neo4j.neighbourhood([focus], 2, NO_ARTICLES, 300))
+    # The Cypher returns exactly the nodes the Explore view draws (with hubs of more than 3 relationships
+    # not gone through, fewer than without).
+    assert drawn == set(on_neo4j.neighbourhood([focus], 2, NO_ARTICLES, 300, hub))
+    assert (drawn < set(on_neo4j.neighbourhood([focus], 2, NO_ARTICLES, 300))) == (hub == 3)
 
 
 @pytest.mark.neo4j

@@ -198,6 +198,27 @@ def test_neighbourhood_cap_keeps_focus_then_nearest_most_connected(small):
     assert out.describe().startswith(f"Left out {out.nodes} nodes")
 
 
+def test_neighbourhood_does_not_go_through_hubs(small):
+    """A node of more relationships than ``hub`` (MENTIONS not counted) is drawn but not gone through,
+    unless it is the focus; the view names the hubs it stopped at."""
+    every = small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES)
+    stopped = small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES, hub=3)
+    # Mexico (4 relationships) is drawn; the reform, its law and the lone claim lay only past it.
+    assert set(every) - set(stopped) == {"event:reform", "law:security-law", "claim:a-lone-claim"}
+    assert "country:mexico" in stopped
+    out = left_out(stopped)
+    assert (out.nodes, out.hubs, out.hub_names) == (0, 1, ("Mexico",))
+    assert out.describe() == "Not gone through: 1 hub (Mexico)."
+    # Lower, the DEA (3) is a hub too, named after the better connected Mexico.
+    assert left_out(small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES, hub=2)).hub_names == (
+        "Mexico", "Drug Enforcement Administration")
+    # The focus is gone through whatever its degree, and 0 or None set no limit.
+    assert set(small.neighbourhood(["country:mexico"], 1, NO_ARTICLES, hub=1)) == set(
+        small.neighbourhood(["country:mexico"], 1, NO_ARTICLES))
+    assert set(small.neighbourhood(["person:ana-ruiz"], 3, NO_ARTICLES, hub=0)) == set(every)
+    assert left_out(every) == LeftOut()
+
+
 def test_overview_keeps_the_most_connected(small):
     view = small.overview(Filters(), cap=3)
     assert set(view) == {"country:mexico", "person:ana-ruiz", "agency:dea"}
@@ -381,17 +402,20 @@ def test_neo4j_answers_like_the_embedded_store(sample_store, loaded_neo4j, neo4j
     for text in ("sheinbaum", "DEA", "mexico", "cartel", "garcia"):
         assert neo.search(text) == emb.search(text)
     hubs = [h.id for h in sorted(emb.actors(), key=lambda h: (-h.degree, h.id))[:4]]
+    stopped_at = 0
     for hub in hubs:
         assert neo.node(hub) == emb.node(hub)
         assert neo.actor_facts(hub) == emb.actor_facts(hub)
-        for hops in (1, 2):
-            a = emb.neighbourhood([hub], hops, NO_ARTICLES, 25)
-            b = neo.neighbourhood([hub], hops, NO_ARTICLES, 25)
+        for hops, hub_degree in ((1, None), (2, None), (2, 4), (3, 4)):
+            a = emb.neighbourhood([hub], hops, NO_ARTICLES, 25, hub_degree)
+            b = neo.neighbourhood([hub], hops, NO_ARTICLES, 25, hub_degree)
+            stopped_at += left_out(a).hubs
             assert set(a) == set(b) and set(a.edges(keys=True)) == set(b.edges(keys=True))
             assert dict(a.nodes(data=True)) == dict(b.nodes(data=True))
             assert {(u, v, k): d for u, v, k, d in a.edges(keys=True, data=True)} == {
                 (u, v, k): d for u, v, k, d in b.edges(keys=True, data=True)}
             assert left_out(a) == left_out(b)
+    assert stopped_at > 0  # the views above did stop at hubs
     assert set(neo.overview(NO_ARTICLES, 30)) == set(emb.overview(NO_ARTICLES, 30))
     # Neo4j computes views with Cypher filters (node_conditions): the same views under every filter.
     article = emb.articles()[0].id

@@ -259,12 +259,13 @@ _HUB_TYPES = "['MENTIONS', 'DURING']"
 
 
 def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Filters,
-                   cap: int) -> tuple[str, dict[str, object]]:
+                   cap: int, hub: int = 0) -> tuple[str, dict[str, object]]:
     """Parameterised Cypher that returns the nodes and relationships the Explore view draws.
 
     Focused: the nodes within ``$hops`` of ``$focus`` through nodes the filters keep (hub relationships
-    only from the focus), nearest and best connected first, at most ``$cap``. Unfocused: the ``$cap``
-    best-connected nodes. Each row is one node and its relationships to the other nodes shown.
+    only from the focus, and through no node of more than ``$hub`` relationships when ``hub``), nearest
+    and best connected first, at most ``$cap``. Unfocused: the ``$cap`` best-connected nodes. Each row is
+    one node and its relationships to the other nodes shown.
     """
     f = store.resolve_filters(filters)
     params = {**filter_params(f), "cap": int(cap)}
@@ -286,9 +287,13 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
             path_where.append("all(x IN tail(nodes(path)) WHERE " + "\n      AND ".join(conds) + ")")
         if f.article:
             path_where.append("all(t IN relationships(path) WHERE " + edge_condition("t") + ")")
+        if hub > 0:
+            params["hub"] = int(hub)
+            path_where.append(f"all(x IN nodes(path)[1..-1] WHERE {degree('x')} <= $hub)")
         text = (
             "// The Explore view: the node $focus and what lies within $hops hops of it, through nodes the\n"
-            "// filters keep. MENTIONS and DURING are followed from the focus only (they lead to hubs).\n"
+            "// filters keep. MENTIONS and DURING are followed from the focus only (they lead to hubs)"
+            + (", and no path goes through a node of more than $hub relationships.\n" if hub > 0 else ".\n") +
             "// A variable-length bound cannot be a parameter: the search stops at 3 hops, $hops cuts it.\n"
             "MATCH (focus {id: $focus})\n"
             "OPTIONAL MATCH path = (focus)-[*1..3]-(other)\n"

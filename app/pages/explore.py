@@ -17,6 +17,7 @@ ctx = ui.context()
 onto = data.ontology()
 default_labels = [x for x in onto.nodes if x != "Article"]
 cap = int(load_settings().view_cap)
+hub = int(load_settings().hub_degree)
 
 if ui.classroom():
     # Teachers' mode: the graph and its caption only, from the link's parameters.
@@ -34,7 +35,7 @@ if ui.classroom():
     caption = (f"{subject}{' · ' + extra if extra else ''} · Source: {n_articles} news "
                f"article{'s' if n_articles != 1 else ''}, read by Portero Graph")
     view = data.explore_view(ctx.store, ctx.key, info.id if info else None, hops, filters, cap,
-                             GRAPH_HEIGHT + 80, caption)
+                             GRAPH_HEIGHT + 80, caption, hub=hub)
     ui.graph_frame(view.html, GRAPH_HEIGHT + 190)
     st.stop()
 
@@ -70,7 +71,8 @@ if focus and info is None:
 ui.set_params(focus=info.id if info else None, hops=hops if info and hops != 1 else None)
 
 # --- the graph ------------------------------------------------------------------------------------------
-view = data.explore_view(ctx.store, ctx.key, info.id if info else None, hops, filters, cap, GRAPH_HEIGHT)
+view = data.explore_view(ctx.store, ctx.key, info.id if info else None, hops, filters, cap, GRAPH_HEIGHT,
+                         hub=hub)
 if info:
     st.markdown(f"**{ui.md(info.name)}** ({ui.md(info.label)}) and everything within {hops} "
                 f"hop{'s' if hops > 1 else ''}: {len(view.nodes)} nodes, {view.edges} relationships.")
@@ -78,15 +80,21 @@ else:
     st.markdown(f"The {len(view.nodes)} most connected nodes and their {view.edges} relationships. "
                 "Search for an actor to focus on it.")
 if view.left_out:
-    st.info(f"{view.left_out.describe()} The view is capped at {cap} nodes (PORTERO_VIEW_CAP); "
-            "narrow the filters or focus on an actor to see them.")
+    notes = [view.left_out.describe()]
+    if view.left_out.nodes:
+        notes.append(f"The view is capped at {cap} nodes (PORTERO_VIEW_CAP); narrow the filters or focus on "
+                     "an actor to see them.")
+    if view.left_out.hubs:
+        notes.append(f"A hub has more than {hub} relationships (PORTERO_HUB_DEGREE): it is drawn, but what lies "
+                     "past it is not; focus on it to see its neighbours.")
+    st.info(" ".join(notes))
 if not view.nodes:
     st.warning("Nothing matches these filters.")
 else:
     ui.graph_frame(view.html, GRAPH_HEIGHT + 60)
 
 # --- the same view in Cypher, for the console ----------------------------------------------------------
-cypher, cypher_params = ui.explore_cypher(ctx.store, info.id if info else None, hops, filters, cap)
+cypher, cypher_params = ui.explore_cypher(ctx.store, info.id if info else None, hops, filters, cap, hub)
 ui.cypher_expander(cypher, cypher_params, f"The Explore view: {info.name}, {hops} hop{'s' if hops > 1 else ''}"
                    if info else "The Explore overview", key="explore_cypher")
 

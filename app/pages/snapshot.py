@@ -22,13 +22,14 @@ from graph_loader.store import Filters, GraphStore, left_out
 HOPS = (1, 2, 3)  # the Explore view (and its classroom mode) goes as far as 3 hops
 PREVIEW_HEIGHT = 720
 IFRAME_HEIGHT = 820
+HUB = int(load_settings().hub_degree)  # the Explore view goes through no hub of more relationships
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=data.CACHE_SECONDS)
 def _subgraph(_store: GraphStore, key: str, focus: str | None, hops: int, cap: int) -> nx.MultiDiGraph:
     """What the Explore view shows (articles left out), with the articles it rests on as its sources."""
     labels = tuple(x for x in data.ontology().nodes if x != "Article")
-    g = _store.neighbourhood([focus], hops, Filters(labels=labels), cap) if focus else \
+    g = _store.neighbourhood([focus], hops, Filters(labels=labels), cap, HUB) if focus else \
         _store.overview(Filters(labels=labels), cap)
     cited = _store.articles_of(g.nodes)  # a view counts its articles; the sources need their ids
     meta = {a.id: a for a in _store.articles()}
