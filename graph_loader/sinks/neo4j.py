@@ -270,5 +270,6 @@ def write_extractions(driver: Any, exs: list[Extraction], database: str = "neo4j
     The same as writing them one after the other (lists keep the articles' order, scalars their first
     value), in one round of batched statements instead of one per article.
     """
-    statements = graph_statements(build_graph(exs), batch_size)
-    return write_statements(driver, statements, database, one_transaction=True)
+    with _gc_paused():  # building the graph and encoding its rows allocate much, and nothing cyclic
+        statements = graph_statements(build_graph(exs), batch_size)
+        return write_statements(driver, statements, database, one_transaction=True)
