@@ -1284,7 +1284,7 @@ class Neo4jStore(GraphStore):
         return f"CASE WHEN coalesce({var}.name, '') = '' THEN {var}.id ELSE {var}.name END"
 
     def _hop(self, f: Filters, skip: frozenset[str]) -> list[tuple[str, str]]:
-        """The patterns of one hop from ``a`` to ``b`` (a UNION of them), each with its conditions on ``b``.
+        """The patterns of one hop from ``a`` to ``b`` (joined by UNION ALL), each with its conditions on ``b``.
 
         With a label filter, a type is followed out of ``a`` only if its targets may pass it, and into ``a``
         only if its sources may: left out with the articles, a person's thousands of MENTIONS (which come
