@@ -3,7 +3,8 @@
 Bad input never costs what is already stored. A file that cannot be read (or whose extraction breaks
 the ontology) is recorded as a failure "FILE: problem" and the other files still load. The embedded
 store is rewritten atomically once, at the end, so the old file stays whole if anything fails; Neo4j
-gets one transaction per article, so an article lands whole or not at all. When the store cannot be
+gets whole articles in transactions of about ``PORTERO_TRANSACTION_SIZE`` elements, so an article lands
+whole or not at all. When the store cannot be
 read or Neo4j cannot be reached, :class:`LoadError` says so in one line, before any extraction.
 
 >>> r = LoadReport("embedded", "graph.json", articles_loaded=1, nodes_added=Counter(Person=2))
@@ -14,6 +15,7 @@ read or Neo4j cannot be reached, :class:`LoadError` says so in one line, before 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sys
@@ -21,15 +23,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+
+import networkx as nx
 
 from .articles import ArticleError, find_article_files, read_article
-from .graph import GraphError, add_extraction, build_graph, new_graph
+from .graph import GraphError, add_extraction, new_graph
 from .model import Article, Extraction
 from .ontology import OntologyError
 from .settings import Settings, load_settings
-
-T = TypeVar("T")
 
 TARGETS = ("embedded", "neo4j")
 
@@ -253,7 +255,7 @@ def _progress(total: int, to: str, enabled: bool) -> Any:
 
 
 def _prepared(article: Article, result: Extraction | Exception, report: LoadReport) -> Extraction | None:
-    """The extraction ready to merge, or None after recording why the article failed."""
+    """The extraction with its curation applied, or None after recording why the article failed."""
     from .curation import CurationError
 
     source = article.path or article.id
@@ -261,53 +263,71 @@ def _prepared(article: Article, result: Extraction | Exception, report: LoadRepo
         report.failures.append(_one_line(f"{source}: extraction failed: {type(result).__name__}: {result}"))
         return None
     try:
-        ex = _curated(article, result)
+        return _curated(article, result)
     except CurationError as exc:
         report.failures.append(_one_line(str(exc)))
         return None
+
+
+def _merged(add: Callable[[Extraction], Any], article: Article, ex: Extraction, report: LoadReport) -> bool:
+    """Whether ``add(ex)`` merged the article into a graph; if it broke the ontology, say why in ``report``.
+
+    ``add`` is ``add_extraction`` on a graph (or a group's ``add``), which adds nothing when it raises.
+    """
     try:
-        build_graph([ex])  # validates against the ontology without touching the real graph
+        add(ex)
     except (GraphError, OntologyError) as exc:
-        message = str(exc)
+        source, message = article.path or article.id, str(exc)
         report.failures.append(_one_line(message if message.startswith(source) else f"{source}: {message}"))
-        return None
+        return False
     report.notes += _notes(article, ex)
-    return ex
+    return True
 
 
-def extraction_size(ex: Extraction) -> int:
-    """About how many nodes and relationships an article's extraction writes (to fill transactions).
+class TransactionGroup:
+    """The articles of the next Neo4j transaction, merged into one graph as they come out of extraction.
 
-    >>> from graph_loader.model import Article, Extraction
-    >>> extraction_size(Extraction(Article("article:a", "")))
-    1
-    """
-    events = sum(2 + len(ev.participants) + 2 * len(ev.during) for ev in ex.events)
-    return 1 + 2 * len(ex.entities) + events + len(ex.relations) + 3 * len(ex.claims)
-
-
-def article_groups(items: Iterable[T], group_size: int,
-                   size: Callable[[T], int] = extraction_size) -> Iterator[list[T]]:  # type: ignore[assignment]
-    """Items (extractions, by default) in groups of about ``group_size`` elements, at least one each.
-
-    ``portero load`` writes each group in one transaction: one article at a time pays a round of
-    statements per article, a few dozen elements each, and rewrites a hub's lists every time.
+    Building the graph article by article, while the next articles are still being extracted, leaves
+    only the rows and the write to do when the group is full. ``portero load`` writes each group in
+    one transaction: one per article would pay a round of statements for a few dozen elements each and
+    rewrite a hub's lists every time.
 
     >>> from graph_loader.model import Article, Extraction
-    >>> exs = [Extraction(Article(f"article:{i}", "")) for i in range(5)]
-    >>> [len(g) for g in article_groups(exs, 2)]
-    [2, 2, 1]
+    >>> group = TransactionGroup(size=2)
+    >>> group.add("a.md", Extraction(Article("article:a", "")))
+    >>> group.full, group.elements
+    (False, 1)
+    >>> group.add("b.md", Extraction(Article("article:b", "")))
+    >>> items, g = group.take()
+    >>> items, g.number_of_nodes(), group.full, group.items
+    (['a.md', 'b.md'], 2, False, [])
     """
-    group: list[T] = []
-    total = 0
-    for item in items:
-        group.append(item)
-        total += size(item)
-        if total >= group_size:
-            yield group
-            group, total = [], 0
-    if group:
-        yield group
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self.items: list[Any] = []
+        self.graph = new_graph()
+        self.elements = 0  # nodes plus relationships; networkx would count the edges node by node
+
+    @property
+    def full(self) -> bool:
+        return self.elements >= self.size
+
+    def add(self, item: Any, ex: Extraction) -> None:
+        """Merge ``ex`` into the group and remember ``item`` (what to report it as).
+
+        Raises ``GraphError`` or ``OntologyError`` when the extraction breaks the ontology; the group is
+        then unchanged (``add_extraction`` checks everything before it adds anything).
+        """
+        new = add_extraction(self.graph, ex)
+        self.elements += new["nodes"] + new["edges"]
+        self.items.append(item)
+
+    def take(self) -> tuple[list[Any], nx.MultiDiGraph]:
+        """The group's items and graph; the group starts again empty."""
+        taken = self.items, self.graph
+        self.items, self.graph, self.elements = [], new_graph(), 0
+        return taken
 
 
 def _load_embedded(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
@@ -330,8 +350,7 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
         with _progress(len(articles), "the embedded store", progress) as bar:
             for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
                 ex = _prepared(article, result, report)
-                if ex is not None:
-                    add_extraction(g, ex)
+                if ex is not None and _merged(functools.partial(add_extraction, g), article, ex, report):
                     report.articles_loaded += 1
                     report.loaded.append(article.path or article.id)
                 bar.update(1)
@@ -350,7 +369,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                 nlp: Any) -> LoadReport:
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from .sinks.neo4j import ensure_schema, write_extractions
+    from .sinks.neo4j import ensure_schema, write_group
 
     uri, db = settings.neo4j_uri, settings.neo4j_database
     driver = connect_neo4j(settings)  # before the slow extraction: fail fast
@@ -362,33 +381,33 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                                       settings.neo4j_password)) from None
         if articles:
             nlp = _model(nlp, settings)
-        def write(group: list[tuple[Article, Extraction]]) -> None:
+        def write(group: TransactionGroup) -> None:
+            items, g = group.take()
             try:
-                stats = write_extractions(driver, [ex for _a, ex in group], db, settings.batch_size)
+                stats = write_group(driver, g, db, settings.batch_size)
             except (Neo4jError, DriverError, OSError) as exc:
-                for article, _ex in group:
+                for article in items:
                     report.failures.append(_one_line(f"{article.path or article.id}: not written: {exc}",
                                                      settings.neo4j_password))
                 raise LoadError(_one_line(
-                    f"Neo4j at {uri} failed while loading {group[0][0].path or group[0][0].id}"
-                    f"{f' and {len(group) - 1} more' if len(group) > 1 else ''}: {exc} "
+                    f"Neo4j at {uri} failed while loading {items[0].path or items[0].id}"
+                    f"{f' and {len(items) - 1} more' if len(items) > 1 else ''}: {exc} "
                     f"({report.articles_loaded} article(s) were written before)",
                     settings.neo4j_password), report) from None
-            report.articles_loaded += len(group)
-            report.loaded += [article.path or article.id for article, _ex in group]
+            report.articles_loaded += len(items)
+            report.loaded += [article.path or article.id for article in items]
             report.nodes_added.update(stats["nodes_by_label"])
             report.edges_added.update(stats["relationships_by_type"])
 
+        group = TransactionGroup(settings.transaction_size)
         with _progress(len(articles), "Neo4j", progress) as bar:
-            def prepared() -> Iterator[tuple[Article, Extraction]]:
-                for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
-                    ex = _prepared(article, result, report)
-                    bar.update(1)
-                    if ex is not None:
-                        yield article, ex
-
-            for group in article_groups(prepared(), settings.transaction_size,
-                                        lambda pair: extraction_size(pair[1])):
+            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
+                ex = _prepared(article, result, report)
+                bar.update(1)
+                merged = ex is not None and _merged(functools.partial(group.add, article), article, ex, report)
+                if merged and group.full:
+                    write(group)
+            if group.items:
                 write(group)
         with contextlib.suppress(Neo4jError, DriverError):
             report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",

@@ -136,15 +136,14 @@ UNWIND_ROWS = "UNWIND $batch.rows AS row"
 # ------------------------------------------------------------------------------------------ writes
 
 
-def _merge_existing(var: str, list_keys: Iterable[str]) -> list[str]:
+def _merge_existing(var: str, list_keys: Iterable[str], scalar_keys: Iterable[str]) -> list[str]:
     """Lines that merge a row into an element that existed before this statement.
 
     A new element got the row's properties wholesale (``ON CREATE SET``, as fast as a CREATE); only an
-    old one needs merging. Scalars keep their first value whatever their keys (the row's properties
-    are set, then the old ones put back), so the text does not depend on which scalars a row has and
-    Neo4j plans it once. Lists are then unioned; evidence is appended only when not already held (same
-    article and offsets). Every right-hand side reads the ``before`` snapshot, so the order of SET items
-    is moot.
+    old one needs merging. Every property is set once: scalars keep their first value, lists are
+    unioned, and evidence is appended only when not already held (same article and offsets). A hub's
+    lists are long, so none is written more than once. Every right-hand side reads the ``before``
+    snapshot, so the order of SET items is moot.
     """
     old = {name: f"coalesce(before.{name}, [])" for name in EVIDENCE_LISTS}
     new = {name: f"row.props.{name}" for name in EVIDENCE_LISTS}
@@ -153,30 +152,31 @@ def _merge_existing(var: str, list_keys: Iterable[str]) -> list[str]:
              f"WHERE {old['evidence_articles']}[j] = {new['evidence_articles']}[i] "
              f"AND {old['evidence_starts']}[j] = {new['evidence_starts']}[i] "
              f"AND {old['evidence_ends']}[j] = {new['evidence_ends']}[i])]")
-    items = []
-    for key in sorted(set(list_keys) - set(EVIDENCE_LISTS)):
-        k = quote(key)
+    lists = set(list_keys) - set(EVIDENCE_LISTS)
+    counted = "articles" in lists  # then article_count follows the unioned list
+    items = [f"{var}.{k} = coalesce(before.{k}, row.props.{k})"
+             for k in map(quote, sorted(set(scalar_keys) - lists - set(EVIDENCE_LISTS)
+                                        - ({"article_count"} if counted else set())))]
+    for k in map(quote, sorted(lists)):
         items.append(f"{var}.{k} = coalesce(before.{k}, []) + "
                      f"[x IN row.props.{k} WHERE NOT x IN coalesce(before.{k}, [])]")
     items += [f"{var}.{name} = {old[name]} + [i IN fresh | {new[name]}[i]]" for name in EVIDENCE_LISTS]
     lines = [
         f"WITH {var}, row, properties({var}) AS before WHERE existed",
         f"WITH {var}, row, before, {fresh} AS fresh",
-        f"SET {var} += row.props",
-        f"SET {var} += before",  # scalars keep their first value: first_sentence too
         "SET " + ",\n    ".join(items),
     ]
-    if "articles" in list_keys:
+    if counted:
         lines.append(f"SET {var}.article_count = size({var}.articles)")
     return lines
 
 
 def merge_nodes_query(label: str, list_keys: Iterable[str] = (), event_type: str | None = None,
-                      ontology: Ontology | None = None) -> str:
+                      ontology: Ontology | None = None, scalar_keys: Iterable[str] = ()) -> str:
     """MERGE one node per row on ``(label {id})``, events also getting their event-type label.
 
     Rows: ``{id, props}``: ``props`` holds every property, with a list (maybe empty) for every key of
-    ``list_keys`` and the four evidence lists.
+    ``list_keys`` and the four evidence lists; ``scalar_keys`` are all the other keys any row holds.
     """
     onto = ontology or load_ontology()
     onto.validate_node(label)
@@ -189,15 +189,17 @@ def merge_nodes_query(label: str, list_keys: Iterable[str] = (), event_type: str
         if label != "Event" or event_type not in onto.event_types:
             raise OntologyError(f"unknown event type {event_type!r}")
         lines.append(f"SET n:{quote(event_type)}")
-    return "\n".join(lines + _merge_existing("n", list_keys))
+    return "\n".join(lines + _merge_existing("n", list_keys, scalar_keys))
 
 
 def merge_relationships_query(source_label: str, rel_type: str, target_label: str,
-                              list_keys: Iterable[str] = (), ontology: Ontology | None = None) -> str:
+                              list_keys: Iterable[str] = (), ontology: Ontology | None = None,
+                              scalar_keys: Iterable[str] = ()) -> str:
     """MERGE one relationship per row between nodes matched by label and id (so the id index is used).
 
     Rows: ``{source, target, key, props}``; the ``key`` (from ``graph.edge_key``) tells apart
-    relationships of the same type between the same two nodes (e.g. two PARTICIPANT roles).
+    relationships of the same type between the same two nodes (e.g. two PARTICIPANT roles). ``props``
+    as for :func:`merge_nodes_query`.
     """
     onto = ontology or load_ontology()
     onto.validate_edge(source_label, rel_type, target_label)
@@ -208,7 +210,7 @@ def merge_relationships_query(source_label: str, rel_type: str, target_label: st
              f"WITH a, b, row, EXISTS {{ (a)-[:{rel} {{key: row.key}}]->(b) }} AS existed",
              f"MERGE (a)-[r:{rel} {{key: row.key}}]->(b)",
              "ON CREATE SET r += row.props"]
-    return "\n".join(lines + _merge_existing("r", list_keys))
+    return "\n".join(lines + _merge_existing("r", list_keys, scalar_keys))
 
 
 # A claim is contested once some actor asserts it and another denies it, whichever article said so.

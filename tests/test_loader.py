@@ -8,7 +8,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph_loader.loader import LoadError, load_paths
+from graph_loader.graph import GraphError
+from graph_loader.loader import LoadError, TransactionGroup, load_paths
+from graph_loader.model import Relation
 from graph_loader.settings import Settings, load_settings
 from graph_loader.sinks.embedded import read_store, write_store
 
@@ -235,3 +237,68 @@ def test_unreachable_neo4j_is_one_clear_error_and_changes_nothing(loaded_neo4j, 
     assert "pa55-w0rd-never-shown" not in message and "\n" not in message
     assert neo4j_counts(loaded_neo4j, db) == before
     assert not settings.store_path.exists()
+
+
+def _broken(ex):
+    """``ex`` with a relation to a name the article never mentions: the ontology check refuses it."""
+    from dataclasses import replace
+
+    first = ex.entities[0]
+    bad = Relation(first.name, "MEMBER_OF", "Nobody In This Article", first.evidence[0] if first.evidence else None)
+    return replace(ex, relations=[*ex.relations, bad])
+
+
+def test_a_group_refuses_a_broken_extraction_whole(sample_extractions):
+    group = TransactionGroup(size=10**6)
+    group.add("first", sample_extractions[0])
+    before = repr((dict(group.graph.nodes(data=True)), list(group.graph.edges(keys=True, data=True))))
+    with pytest.raises(GraphError, match="'Nobody In This Article' is not among the article's entities"):
+        group.add("second", _broken(sample_extractions[1]))
+    assert group.items == ["first"]
+    assert group.elements == group.graph.number_of_nodes() + group.graph.number_of_edges()
+    assert repr((dict(group.graph.nodes(data=True)), list(group.graph.edges(keys=True, data=True)))) == before
+
+
+@pytest.fixture
+def one_broken_article(monkeypatch, sample_extractions):
+    """Extraction as usual, except that the second sample article's breaks the ontology; its path."""
+    import graph_loader.extract as extract
+
+    real = extract.extract_articles
+    broken = sample_extractions[1].article.path
+
+    def extract_articles(articles, nlp=None, n_process=1):
+        for ex in real(articles, nlp, n_process=n_process):
+            yield _broken(ex) if ex.article.path == broken else ex
+
+    monkeypatch.setattr(extract, "extract_articles", extract_articles)
+    return broken
+
+
+def _others(sample_extractions, broken):
+    from graph_loader.graph import build_graph
+
+    return build_graph([ex for ex in sample_extractions if ex.article.path != broken])
+
+
+def test_an_article_breaking_the_ontology_fails_alone_in_the_embedded_store(
+        tmp_path, sample_extractions, one_broken_article):
+    settings = store_settings(tmp_path)
+    report = load_paths([SAMPLE_ARTICLES], "embedded", settings, progress=False)
+    assert report.articles_loaded == 3 and len(report.failures) == 1
+    assert report.failures[0].startswith(f"{one_broken_article}: ")
+    assert "'Nobody In This Article' is not among the article's entities" in report.failures[0]
+    assert same_graph(read_store(settings.store_path), _others(sample_extractions, one_broken_article))
+
+
+@pytest.mark.neo4j
+def test_an_article_breaking_the_ontology_fails_alone_in_its_neo4j_transaction(
+        empty_neo4j, neo4j_settings, sample_extractions, one_broken_article):
+    """All four articles share one transaction group; the broken one is left out of it, the rest land."""
+    db = neo4j_settings.neo4j_database
+    report = load_paths([SAMPLE_ARTICLES], "neo4j", neo4j_settings, progress=False)
+    assert report.articles_loaded == 3 and len(report.failures) == 1
+    assert report.failures[0].startswith(f"{one_broken_article}: ")
+    assert one_broken_article not in report.loaded
+    others = _others(sample_extractions, one_broken_article)
+    assert neo4j_counts(empty_neo4j, db) == (others.number_of_nodes(), others.number_of_edges())

@@ -131,21 +131,23 @@ def _chunks(rows: list, size: int) -> Iterable[list]:
         yield rows[i:i + size]
 
 
-def _finish_group(group: list[tuple[dict, set[str]]]) -> tuple[set[str], list[dict]]:
-    """The list keys of a group of rows, every row holding every one.
+def _finish_group(group: list[tuple[dict, set[str]]]) -> tuple[set[str], set[str], list[dict]]:
+    """The list keys and the scalar keys of a group of rows, every row holding every list key.
 
     An absent list would read as null and erase the stored one; a key that is a list in one row is a
     list in all of them.
     """
     list_keys = set().union(*(keys for _, keys in group))
+    scalar_keys: set[str] = set()
     rows = []
     for row, keys in group:
         props = row["props"]
+        scalar_keys.update(props)
         for key in list_keys:
             if key not in keys:
                 props[key] = [props[key]] if key in props else []
         rows.append(row)
-    return list_keys, rows
+    return list_keys, scalar_keys - list_keys, rows
 
 
 def graph_statements(g: nx.MultiDiGraph, batch_size: int = 1000,
@@ -176,12 +178,12 @@ def _graph_statements(g: nx.MultiDiGraph, batch_size: int, onto: Ontology) -> li
 
     out: list[Statement] = []
     for (label, etype), rows in sorted(node_groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        list_keys, rows = _finish_group(rows)
-        text = q.merge_nodes_query(label, list_keys, event_type=etype, ontology=onto)
+        list_keys, scalar_keys, rows = _finish_group(rows)
+        text = q.merge_nodes_query(label, list_keys, event_type=etype, ontology=onto, scalar_keys=scalar_keys)
         out += [("node", label, text, {"batch": {"rows": chunk}}) for chunk in _chunks(rows, batch_size)]
     for (src, rel, tgt), rows in sorted(rel_groups.items()):
-        list_keys, rows = _finish_group(rows)
-        text = q.merge_relationships_query(src, rel, tgt, list_keys, ontology=onto)
+        list_keys, scalar_keys, rows = _finish_group(rows)
+        text = q.merge_relationships_query(src, rel, tgt, list_keys, ontology=onto, scalar_keys=scalar_keys)
         out += [("relationship", rel, text, {"batch": {"rows": chunk}})
                 for chunk in _chunks(rows, batch_size)]
     claims = [str(n) for n, d in g.nodes(data=True) if d.get("label") == "Claim"]
@@ -270,6 +272,17 @@ def write_extractions(driver: Any, exs: list[Extraction], database: str = "neo4j
     The same as writing them one after the other (lists keep the articles' order, scalars their first
     value), in one round of batched statements instead of one per article.
     """
-    with _gc_paused():  # building the graph and encoding its rows allocate much, and nothing cyclic
-        statements = graph_statements(build_graph(exs), batch_size)
+    with _gc_paused():  # building the graph allocates much, and nothing cyclic
+        return write_group(driver, build_graph(exs), database, batch_size)
+
+
+def write_group(driver: Any, g: nx.MultiDiGraph, database: str = "neo4j",
+                batch_size: int = 1000) -> dict[str, Any]:
+    """Write (merge) the graph of a group of articles in a single transaction: all of it lands, or none.
+
+    ``portero load`` builds the group's graph while it extracts the articles (``loader.TransactionGroup``).
+    Raises ``OntologyError`` before anything is written when a label or type is not in the ontology.
+    """
+    with _gc_paused():  # the driver's encoding of the rows allocates as much as building them
+        statements = graph_statements(g, batch_size)
         return write_statements(driver, statements, database, one_transaction=True)
