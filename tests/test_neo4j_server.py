@@ -79,6 +79,10 @@ def test_start_write_stop_restart_keeps_data(server_settings: Settings) -> None:
         records, _, _ = driver.execute_query("MATCH (p:Probe) RETURN p.name AS name", database_="neo4j")
         assert [r["name"] for r in records] == ["kept"]
         assert driver.get_server_info().agent == f"Neo4j/{neo4j_server.neo4j_version()}"
+        records, _, _ = driver.execute_query(
+            "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value",
+            database_="neo4j")
+        assert [r["value"] for r in records] == [s.neo4j_tx_logs] == ["1G size"]  # not Neo4j's 2 days
 
     assert stop(s) is True
     after = status(s)
@@ -124,6 +128,16 @@ def test_port_taken_by_another_program(requires_java: None, tmp_path: Path) -> N
         with pytest.raises(Neo4jServerError, match=f"port {s.neo4j_port} .* taken"):
             start(s)
     assert not (tmp_path / "home" / "neo4j-lib").exists()  # refused before building anything
+
+
+@pytest.mark.parametrize("name, value", [("PORTERO_NEO4J_TX_LOGS", "forever"),
+                                         ("PORTERO_NEO4J_TX_LOGS", "2days"),
+                                         ("PORTERO_NEO4J_HEAP", "lots")])
+def test_a_bad_server_setting_is_named_before_anything_starts(name: str, value: str, tmp_path: Path) -> None:
+    """``start`` checks the command line (this function) before it builds or runs anything."""
+    s = _settings(tmp_path / "home", tmp_path / "neo4j", **{name: value})
+    with pytest.raises(Neo4jServerError, match=f"^{name}='{value}' is not a "):
+        neo4j_server.java_command(s)
 
 
 def test_missing_java_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ import org.neo4j.io.ByteUnit;
 /**
  * Starts an embedded Neo4j Community server with Bolt on 127.0.0.1 and blocks until the JVM is stopped.
  *
- * <p>Usage: {@code java [JVM flags] -cp 'lib/*:classes' org.portero.LocalNeo4j DATA_DIR BOLT_PORT [PAGECACHE]}.
+ * <p>Usage: {@code java [JVM flags] -cp 'lib/*:classes' org.portero.LocalNeo4j DATA_DIR BOLT_PORT [PAGECACHE
+ * [TX_LOG_RETENTION]]}: TX_LOG_RETENTION is {@code db.tx_log.rotation.retention_policy} (e.g. {@code 1G size}).
  * DATA_DIR is the Neo4j home: the store goes to DATA_DIR/data and Neo4j's logs to DATA_DIR/logs. The heap is
  * set by the caller with -Xmx. Auth is on only when the environment variable PORTERO_NEO4J_INITIAL_PASSWORD
  * is non-empty (read from the environment, never from argv, so it does not show in {@code ps}); the password
@@ -34,12 +35,13 @@ public final class LocalNeo4j {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 2) {
-            System.err.println("usage: LocalNeo4j DATA_DIR BOLT_PORT [PAGECACHE]");
+            System.err.println("usage: LocalNeo4j DATA_DIR BOLT_PORT [PAGECACHE [TX_LOG_RETENTION]]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         String pagecache = args.length > 2 ? args[2] : "256m";
+        String txLogs = args.length > 3 ? args[3] : "1G size";
         String password = System.getenv(PASSWORD_ENV);
         boolean auth = password != null && !password.isEmpty();
 
@@ -50,6 +52,7 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, txLogs)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's event loops otherwise wait 5 s of quiet twice on shutdown (about 10 s per stop).
