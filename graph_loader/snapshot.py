@@ -103,15 +103,24 @@ def _suggest(g: nx.MultiDiGraph, key: str) -> str:
     return f"; did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
 
 
-def _neighbourhood(g: nx.MultiDiGraph, focus: str, hops: int) -> dict[str, int]:
-    """Distance of every node reached from ``focus`` in ``hops`` steps, either direction."""
+def _neighbourhood(g: nx.MultiDiGraph, focus: str, hops: int,
+                   hub: int | None = None) -> tuple[dict[str, int], list[str]]:
+    """Distance of every node reached from ``focus`` in ``hops`` steps, either direction, and the hubs.
+
+    A node other than the focus with more than ``hub`` relationships (MENTIONS not counted) is reached
+    but not gone through, as in the app's views (``PORTERO_HUB_DEGREE``); the second list holds them.
+    """
     dist = {focus: 0}
+    hubs: list[str] = []
     frontier = [focus]
     for depth in range(1, hops + 1):
         nxt = []
         for n in frontier:
             incident = [(v, d) for _, v, d in g.out_edges(n, data=True)]
             incident += [(u, d) for u, _, d in g.in_edges(n, data=True)]
+            if hub and n != focus and sum(d.get("type") not in SKIP_TYPES for _, d in incident) > hub:
+                hubs.append(n)
+                continue
             for other, d in incident:
                 rel = d.get("type")
                 if other in dist or rel in SKIP_TYPES or (rel in FOCUS_ONLY_TYPES and n != focus):
@@ -121,7 +130,7 @@ def _neighbourhood(g: nx.MultiDiGraph, focus: str, hops: int) -> dict[str, int]:
                 dist[other] = depth
                 nxt.append(other)
         frontier = nxt
-    return dist
+    return dist, hubs
 
 
 def _article_meta(g: nx.MultiDiGraph, aid: str) -> dict[str, Any]:
@@ -155,20 +164,23 @@ def _cap(g: nx.MultiDiGraph, dist: dict[str, int], cap: int | None,
 
 
 def focus_subgraph(g: nx.MultiDiGraph, name: str, hops: int = DEFAULT_HOPS,
-                   cap: int | None = None) -> nx.MultiDiGraph:
+                   cap: int | None = None, hub: int | None = None) -> nx.MultiDiGraph:
     """The actor named ``name`` and what lies within ``hops`` steps of it, articles left out.
 
     ``name`` is matched against names and aliases ignoring case and accents (see :func:`find_node`).
     With ``cap``, the nearest and best-connected nodes are kept; ``graph["left_out"]`` counts the rest.
+    With ``hub``, nodes of more than ``hub`` relationships are drawn but not gone through;
+    ``graph["hubs"]`` names them.
     """
     if hops < 0:
         raise SnapshotError(f"hops must be 0 or more, not {hops}")
     focus = find_node(g, name)
-    dist = _neighbourhood(g, focus, hops)
+    dist, hubs = _neighbourhood(g, focus, hops, hub)
     keep, left = _cap(g, dist, cap, [focus])
     sub = _with_sources(g, keep, [focus])
     sub.graph["left_out"] = left
     sub.graph["hops"] = hops
+    sub.graph["hubs"] = [_name(g, n) for n in hubs]
     return sub
 
 
@@ -474,12 +486,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def make_snapshot(g: nx.MultiDiGraph, fmt: str, *, focus: str | None = None, hops: int | None = None,
-                  cap: int | None = None, title: str | None = None) -> tuple[bytes, nx.MultiDiGraph]:
+                  cap: int | None = None, title: str | None = None,
+                  hub: int | None = None) -> tuple[bytes, nx.MultiDiGraph]:
     """The snapshot file's bytes and the subgraph drawn (for ``fmt`` html, png or svg)."""
     if fmt not in FORMATS:
         raise SnapshotError(f"unknown snapshot format {fmt!r}; choose one of {', '.join(FORMATS)}")
     hops = DEFAULT_HOPS if hops is None else hops
-    sub = focus_subgraph(g, focus, hops, cap=cap) if focus else overview_subgraph(g, cap=cap)
+    sub = focus_subgraph(g, focus, hops, cap=cap, hub=hub) if focus else overview_subgraph(g, cap=cap)
     if fmt == "html":
         return snapshot_html(sub, title).encode("utf-8"), sub
     return snapshot_image(sub, fmt, title), sub
@@ -489,7 +502,7 @@ def run_cli(args: Any, settings: Any) -> int:
     """``portero snapshot [--focus NAME] [--hops N] --format html|png|svg -o FILE``: 0 on success, else 1.
 
     The graph is read from the embedded store (or ``--from neo4j`` when the parser offers it); at most
-    ``PORTERO_VIEW_CAP`` nodes are drawn.
+    ``PORTERO_VIEW_CAP`` nodes are drawn, and hubs (``PORTERO_HUB_DEGREE``) are not gone through.
     """
     from .exporters import ExportError, load_graph
 
@@ -498,7 +511,8 @@ def run_cli(args: Any, settings: Any) -> int:
     try:
         g = load_graph(getattr(args, "source", None) or "embedded", settings)
         data, sub = make_snapshot(g, fmt, focus=getattr(args, "focus", None),
-                                  hops=getattr(args, "hops", None), cap=getattr(settings, "view_cap", None))
+                                  hops=getattr(args, "hops", None), cap=getattr(settings, "view_cap", None),
+                                  hub=getattr(settings, "hub_degree", None))
         _write_atomic(output, data)
     except (ExportError, SnapshotError) as exc:
         print(f"portero snapshot: {exc}", file=sys.stderr)
@@ -508,6 +522,10 @@ def run_cli(args: Any, settings: Any) -> int:
         return 1
     print(f"Wrote a {fmt} snapshot of {sub.number_of_nodes()} nodes and {sub.number_of_edges()} "
           f"relationships from {len(sub.graph.get('sources') or [])} articles to {output}")
+    if sub.graph.get("hubs"):
+        hubs = sub.graph["hubs"]
+        print(f"note: drawn but not gone through, having over {settings.hub_degree} relationships "
+              f"(PORTERO_HUB_DEGREE): {', '.join(hubs[:5])}{' ...' if len(hubs) > 5 else ''}", file=sys.stderr)
     if sub.graph.get("left_out"):
         print(f"note: {sub.graph['left_out']} more nodes were left out (PORTERO_VIEW_CAP); "
               "use --focus NAME to draw a part of the graph", file=sys.stderr)

@@ -106,6 +106,15 @@ def test_hops_grow_the_neighbourhood_and_articles_become_sources():
     assert "“Report <i>B</i>” (Publisher \"B\", 2024-07-26)" in caption
 
 
+def test_a_hub_is_drawn_but_not_gone_through():
+    g = hostile_graph()  # agency:x has two relationships besides MENTIONS: Ana's LEADS and a PARTICIPANT
+    assert set(focus_subgraph(g, "Ana Ruíz", 2, hub=2).nodes) == {"person:ana", "agency:x", "event:1"}
+    held = focus_subgraph(g, "Ana Ruíz", 2, hub=1)
+    assert set(held.nodes) == {"person:ana", "agency:x"}
+    assert held.graph["hubs"] == [g.nodes["agency:x"]["name"]]
+    assert set(focus_subgraph(g, g.nodes["agency:x"]["name"], 1, hub=1).nodes) >= {"person:ana", "event:1"}
+
+
 def test_sample_focus_and_overview(sample_graph):
     person = next(n for n, d in sample_graph.nodes(data=True)
                   if d["label"] == "Person" and sample_graph.degree(n) >= 3)
@@ -335,6 +344,21 @@ def test_snapshot_command_writes_the_file(fmt, sample_store, sample_graph, tmp_p
     else:
         assert name.encode("utf-8") in data and b"vis.Network" in data
     assert f"Wrote a {fmt} snapshot" in capsys.readouterr().out
+
+
+def test_snapshot_command_names_the_hubs_it_did_not_go_through(sample_store, sample_graph, tmp_path, capsys):
+    settings = load_settings({"PORTERO_HOME": str(tmp_path / "home"), "PORTERO_STORE": str(sample_store),
+                              "PORTERO_HUB_DEGREE": "3"})
+    person = max((n for n, d in sample_graph.nodes(data=True) if d["label"] == "Person"), key=sample_graph.degree)
+    out = tmp_path / "snap.html"
+    args = argparse.Namespace(focus=sample_graph.nodes[person]["name"], hops=2, format="html", output=str(out))
+    assert run_cli(args, settings) == 0
+    err = capsys.readouterr().err
+    assert "note: drawn but not gone through, having over 3 relationships (PORTERO_HUB_DEGREE): " in err
+    wide = focus_subgraph(sample_graph, sample_graph.nodes[person]["name"], 2)
+    held = focus_subgraph(sample_graph, sample_graph.nodes[person]["name"], 2, hub=3)
+    assert held.graph["hubs"] and set(held.nodes) < set(wide.nodes)
+    assert held.graph["hubs"][0] in err
 
 
 def test_snapshot_command_names_the_unknown_actor(sample_store, tmp_path, capsys):
