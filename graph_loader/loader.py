@@ -3,9 +3,9 @@
 Bad input never costs what is already stored. A file that cannot be read (or whose extraction breaks
 the ontology) is recorded as a failure "FILE: problem" and the other files still load. The embedded
 store is rewritten atomically once, at the end, so the old file stays whole if anything fails; Neo4j
-gets whole articles in transactions of about ``PORTERO_TRANSACTION_SIZE`` elements, so an article lands
-whole or not at all. When the store cannot be
-read or Neo4j cannot be reached, :class:`LoadError` says so in one line, before any extraction.
+gets whole articles in transactions of about ``PORTERO_TRANSACTION_SIZE`` elements, so an article
+lands whole or not at all. When the store cannot be read or Neo4j cannot be reached,
+:class:`LoadError` says so in one line, before any extraction.
 
 >>> r = LoadReport("embedded", "graph.json", articles_loaded=1, nodes_added=Counter(Person=2))
 >>> r.ok, r.nodes_added["Person"]
@@ -287,8 +287,8 @@ def _merged(add: Callable[[Extraction], Any], article: Article, ex: Extraction, 
 class TransactionGroup:
     """The articles of the next Neo4j transaction, merged into one graph as they come out of extraction.
 
-    Building the graph article by article, while the next articles are still being extracted, leaves
-    only the rows and the write to do when the group is full. ``portero load`` writes each group in
+    Each article is merged as it comes out of extraction (with worker processes, while they parse the
+    next ones), so only the rows and the write are left when the group is full. ``portero load`` writes each group in
     one transaction: one per article would pay a round of statements for a few dozen elements each and
     rewrite a hub's lists every time.
 
