@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "cypher" / "queries"
+from .resources import project_dir
+
+QUERIES_DIR = project_dir("cypher") / "queries"
 
 # One alternative per token kind; order matters (comments and strings before punctuation). A line comment
 # ends at any line break Neo4j might honour, so nothing after one can hide from the read-only check.

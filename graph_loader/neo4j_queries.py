@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from .ontology import Ontology, OntologyError, load_ontology
+from .resources import project_dir
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "cypher" / "schema.cypher"
+SCHEMA_PATH = project_dir("cypher") / "schema.cypher"
 
 # The four parallel lists that hold evidence, in the order of the graph's evidence dict keys.
 EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")

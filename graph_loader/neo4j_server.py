@@ -39,11 +39,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from graph_loader.resources import project_dir
 from graph_loader.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LAUNCHER_DIR = Path(__file__).resolve().parent.parent / "neo4j_launcher"
+LAUNCHER_DIR = project_dir("neo4j_launcher")
 POM = LAUNCHER_DIR / "pom.xml"
 MAIN_CLASS = "org.portero.LocalNeo4j"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # what Neo4j's bin/neo4j-admin runs

@@ -13,9 +13,10 @@ Text from articles is data, never markup: it is escaped in the page and in the S
 
 >>> from graph_loader.graph import add_edge, add_node, new_graph
 >>> g = new_graph()
->>> add_node(g, "person:ana", "Person", "Ana Ruíz", aliases=["Ruíz"])
->>> add_node(g, "agency:dea", "Agency", "Drug Enforcement Administration", aliases=["DEA"])
->>> add_edge(g, "person:ana", "LEADS", "agency:dea")
+>>> add_node(g, "person:ana", "Person", "Ana Ruíz", aliases=["Ruíz"])  # True: the node is new
+True
+>>> _ = add_node(g, "agency:dea", "Agency", "Drug Enforcement Administration", aliases=["DEA"])
+>>> _ = add_edge(g, "person:ana", "LEADS", "agency:dea")
 >>> sorted(focus_subgraph(g, "ANA RUIZ", hops=1).nodes)
 ['agency:dea', 'person:ana']
 >>> focus_subgraph(g, "Nobody", hops=1)
