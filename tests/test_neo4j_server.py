@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError
+from neo4j.exceptions import AuthError, ClientError
 
 from graph_loader import neo4j_server
 from graph_loader.neo4j_server import Neo4jServerError, start, status, stop
@@ -83,6 +83,8 @@ def test_start_write_stop_restart_keeps_data(server_settings: Settings) -> None:
             "SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value",
             database_="neo4j")
         assert [r["value"] for r in records] == [s.neo4j_tx_logs] == ["1G size"]  # not Neo4j's 2 days
+        with pytest.raises(ClientError, match="allow_csv_import_from_file_urls"):
+            driver.execute_query("LOAD CSV FROM 'file:///etc/hostname' AS line RETURN line", database_="neo4j")
 
     assert stop(s) is True
     after = status(s)

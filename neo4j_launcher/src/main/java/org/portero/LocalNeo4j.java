@@ -53,6 +53,9 @@ public final class LocalNeo4j {
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, txLogs)
+                // LOAD CSV may not read this machine's files: Portero never loads that way, and the
+                // read-only console would otherwise let a query read any file the server can.
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's event loops otherwise wait 5 s of quiet twice on shutdown (about 10 s per stop).
