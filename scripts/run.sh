@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up Portero Graph and open the explorer on the sample articles: http://127.0.0.1:8501
+# Set up Portero Graph (in the active virtual environment, else in .venv), load the sample articles and
+# open the explorer: http://127.0.0.1:${PORT:-8501}
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e .
+source scripts/env.sh
+portero_env
 portero load sample_data/articles --to embedded
 exec portero serve --port "${PORT:-8501}"
