@@ -9,6 +9,14 @@ all call :func:`load_settings`, so they agree. The README's configuration table 
 (7999, 'bolt://127.0.0.1:7999')
 >>> load_settings({"NEO4J_URI": "neo4j+s://x.databases.neo4j.io"}).neo4j_uri
 'neo4j+s://x.databases.neo4j.io'
+
+The data folder is the user's own (see :func:`default_home`) unless ``PORTERO_HOME`` names another;
+either way it is absolute, so every command run from any folder finds the same graph:
+
+>>> load_settings({"PORTERO_HOME": "/srv/portero"}).store_path
+PosixPath('/srv/portero/graph.json')
+>>> load_settings({}).home == default_home()
+True
 """
 
 from __future__ import annotations
@@ -32,8 +40,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", "PORTERO_HOME", ".portero", Path,
-            "Folder for the embedded store, the local Neo4j data and its jars (relative to the current folder)."),
+    Setting("home", "PORTERO_HOME", "", Path,
+            "Folder for the embedded store, the local Neo4j data and its jars; empty means the per-user data "
+            "folder (`~/.local/share/portero-graph` on Linux, from platformdirs). Commands print it in full."),
     Setting("store_file", "PORTERO_STORE", "", str,
             "Embedded store file; empty means HOME/graph.json."),
     Setting("neo4j_uri", "NEO4J_URI", "", str,
@@ -90,12 +99,13 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
-        return Path(self.values["store_file"]) if self.values["store_file"] else self.home / "graph.json"
+        store = self.values["store_file"]
+        return _absolute(Path(store)) if store else self.home / "graph.json"
 
     @property
     def neo4j_data_path(self) -> Path:
         data = self.values["neo4j_data"]
-        return Path(data) if data else self.home / "neo4j"
+        return _absolute(Path(data)) if data else self.home / "neo4j"
 
     @property
     def neo4j_uri(self) -> str:
@@ -115,6 +125,22 @@ class Settings:
         return f"Settings({shown})"
 
 
+APP_NAME = "portero-graph"
+
+
+def default_home() -> Path:
+    """The per-user data folder used when ``PORTERO_HOME`` is unset (``~/.local/share/portero-graph`` on Linux,
+    ``$XDG_DATA_HOME/portero-graph`` where that is set, the platform's own elsewhere)."""
+    from platformdirs import user_data_path
+
+    return _absolute(user_data_path(APP_NAME, appauthor=False))
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` with ``~`` expanded, made absolute against the current folder (symlinks kept)."""
+    return Path(os.path.abspath(path.expanduser()))
+
+
 def _convert(setting: Setting, raw: str) -> Any:
     try:
         return setting.kind(raw)
@@ -128,6 +154,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     values: dict[str, Any] = {}
     for s in SETTINGS:
         raw = env.get(s.env)
-        values[s.name] = _convert(s, raw) if raw not in (None, "") else (
-            s.kind(s.default) if s.kind is Path else s.default)
+        values[s.name] = _convert(s, raw) if raw not in (None, "") else s.default
+    values["home"] = _absolute(values["home"]) if values["home"] else default_home()
     return Settings(values)

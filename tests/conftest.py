@@ -1,13 +1,21 @@
 """Shared fixtures: the real local Neo4j, the sample corpus, its graph and its embedded store.
 
 Neo4j tests run against the real server started by ``graph_loader.neo4j_server``. Where it cannot
-start, they skip with the reason, except under CI (``CI`` set), where they fail.
+start, they skip with the reason, except under CI (``CI`` set), where they fail. Its Bolt port is
+``PORTERO_TEST_NEO4J_PORT`` when set, else a free one taken at run time.
+
+The tests never read or write the user's data folder: ``PORTERO_HOME`` is a fresh temporary folder for the
+session (commands and app pages run by the tests see it). The Neo4j jars are the exception: Maven builds
+them once into :data:`JARS_HOME` (``PORTERO_TEST_HOME``, else the ``PORTERO_HOME`` the run was started
+with, as CI's, else the clone's ``.portero``) and every test server uses them from there.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +27,39 @@ SAMPLE_ARTICLES = ROOT / "sample_data" / "articles"
 SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "portero-elpais-2025-08.txt"
 SEED_GOLD = SHARED / "eval" / "seed_gold.json"
+JARS_HOME = Path(os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or ROOT / ".portero")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def share_jars(home: Path) -> None:
+    """Let a test's own ``home`` use the Neo4j jars of :data:`JARS_HOME` (built there first if needed)."""
+    from graph_loader import neo4j_server
+    from graph_loader.settings import load_settings
+
+    built = neo4j_server.ensure_built(load_settings({"PORTERO_HOME": str(JARS_HOME)}))
+    link = home / built.name
+    if not link.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(built, target_is_directory=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``PORTERO_HOME`` for the whole session: a new temporary folder, never the user's data folder."""
+    home = tmp_path_factory.mktemp("portero-home")
+    before = os.environ.get("PORTERO_HOME")
+    os.environ["PORTERO_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("PORTERO_HOME", None)
+    else:
+        os.environ["PORTERO_HOME"] = before
 
 
 def _unavailable(reason: str) -> None:
@@ -39,12 +80,11 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         _unavailable("Java is not installed, so the local Neo4j cannot run")
     from graph_loader import neo4j_server
 
-    # The jars are built once into the project's home; the database lives in a fresh temp folder.
-    home = Path(os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or ROOT / ".portero")
+    # The jars are built once into JARS_HOME; the database lives in a fresh temp folder.
     env = {
-        "PORTERO_HOME": str(home),
+        "PORTERO_HOME": str(JARS_HOME),
         "PORTERO_NEO4J_DATA": str(tmp_path_factory.mktemp("neo4j-data")),
-        "PORTERO_NEO4J_PORT": os.environ.get("PORTERO_TEST_NEO4J_PORT", "7688"),
+        "PORTERO_NEO4J_PORT": os.environ.get("PORTERO_TEST_NEO4J_PORT") or str(free_port()),
     }
     settings = load_settings(env)
     try:

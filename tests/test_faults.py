@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import JARS_HOME
 
 from graph_loader.settings import Settings
 
@@ -216,8 +217,7 @@ def killable_neo4j(tmp_path_factory: pytest.TempPathFactory):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    home = os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or str(ROOT / ".portero")
-    settings = load_settings({"PORTERO_HOME": home, "PORTERO_NEO4J_PORT": str(port),
+    settings = load_settings({"PORTERO_HOME": str(JARS_HOME), "PORTERO_NEO4J_PORT": str(port),
                               "PORTERO_NEO4J_DATA": str(tmp_path_factory.mktemp("killable-neo4j"))})
     neo4j_server.start(settings)
     driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)

@@ -9,16 +9,14 @@ every property must equal what the Neo4j sink writes, but for what the CSV forma
 the small one of test_exports whose text holds quotes, markup, backslashes, semicolons and a line break
 (one import and one server start for both, to keep the test short).
 
-The jars come from the shared home (``PORTERO_TEST_HOME``, ``PORTERO_HOME`` or ``.portero``, built on first
-use like the other Neo4j tests); the store is new in a temp folder, served on port 7741 (or a free one).
+The jars come from the shared home (conftest's ``JARS_HOME``, built on first use like the other Neo4j tests);
+the store is new in a temp folder, served on a port free at run time.
 Without Java these tests skip, unless CI is set: then they fail.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +24,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from conftest import ROOT, _unavailable
+from conftest import JARS_HOME, _unavailable, free_port
 from neo4j import GraphDatabase
 from test_exports import hostile_graph
 
@@ -37,22 +35,11 @@ from graph_loader.exporters.neo4j_shape import neo4j_properties, node_labels, re
 from graph_loader.neo4j_server import Neo4jServerError, admin_import
 from graph_loader.settings import Settings, load_settings
 
-PORT = 7741  # away from 7687 (CI's server), 7688 (the test session's) and 7705
 KNOWN = ("person:enrique-camarena", "person:ana")  # one node spelled out from each graph
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", PORT))
-        except OSError:
-            sock.bind(("127.0.0.1", 0))  # 7741 is taken: any free port
-        return sock.getsockname()[1]
-
-
-def _settings(data: Path, port: int = PORT) -> Settings:
-    home = Path(os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or ROOT / ".portero")
-    return load_settings({"PORTERO_HOME": str(home), "PORTERO_NEO4J_DATA": str(data),
+def _settings(data: Path, port: int) -> Settings:
+    return load_settings({"PORTERO_HOME": str(JARS_HOME), "PORTERO_NEO4J_DATA": str(data),
                           "PORTERO_NEO4J_PORT": str(port), "PORTERO_NEO4J_HEAP": "384m",
                           "PORTERO_NEO4J_PAGECACHE": "64m", "PORTERO_NEO4J_START_TIMEOUT": "180"})
 
@@ -97,7 +84,7 @@ def imported(graph: nx.MultiDiGraph, tmp_path: Path) -> Iterator[Settings]:
     """Settings of a local server holding ``graph`` as neo4j-admin imported it from the CSV export."""
     if not shutil.which("java"):
         _unavailable("Java is not installed, so neo4j-admin and the local Neo4j cannot run")
-    settings = _settings(tmp_path / "neo4j", _port())
+    settings = _settings(tmp_path / "neo4j", free_port())
     try:
         neo4j_server._find_java()
         neo4j_server.ensure_built(settings)
@@ -181,7 +168,7 @@ def test_admin_import_needs_the_local_server(tmp_path):
 
 def test_admin_import_needs_an_export_folder(tmp_path):
     with pytest.raises(Neo4jServerError, match="neo4j-admin-import.sh is missing"):
-        admin_import(_settings(tmp_path / "neo4j"), tmp_path)
+        admin_import(_settings(tmp_path / "neo4j", free_port()), tmp_path)
     (tmp_path / "neo4j-admin-import.sh").write_text("#!/bin/sh\nneo4j-admin database import incremental x\n")
     with pytest.raises(Neo4jServerError, match="does not run `neo4j-admin database import full`"):
-        admin_import(_settings(tmp_path / "neo4j"), tmp_path)
+        admin_import(_settings(tmp_path / "neo4j", free_port()), tmp_path)

@@ -1,6 +1,7 @@
 """The Neo4j password never shows: not in the CLI's output, not in a log file, not on an app page.
 
-A local Neo4j is started with a known, unique password (its own home, data folder and port), the CLI
+A local Neo4j is started with a known, unique password (its own home, data folder and a port free at run
+time; the jars are shared with the other Neo4j tests), the CLI
 is driven through ``python -m graph_loader`` with that password (and once with a wrong one), the app is
 rendered against it, and every output is searched for the password.
 """
@@ -14,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, share_jars
 
 from graph_loader.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "s3cr3t-Portero-XYZ-8q7w"
 WRONG = "n0t-the-Password-4k2j"
-PORT = os.environ.get("PORTERO_TEST_SECRET_NEO4J_PORT", "7707")
 
 pytestmark = pytest.mark.neo4j
 
@@ -32,10 +33,12 @@ def secret_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
 
     home = tmp_path_factory.mktemp("secret-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "PORTERO_"))}
-    env.update({"PORTERO_HOME": str(home), "PORTERO_NEO4J_PORT": PORT, "NEO4J_PASSWORD": SECRET,
+    port = os.environ.get("PORTERO_TEST_SECRET_NEO4J_PORT") or str(free_port())
+    env.update({"PORTERO_HOME": str(home), "PORTERO_NEO4J_PORT": port, "NEO4J_PASSWORD": SECRET,
                 "PORTERO_NEO4J_DATA": str(home / "neo4j"), "PYTHONPATH": str(ROOT)})
     settings = load_settings(env)
     try:
+        share_jars(home)
         neo4j_server.start(settings)
     except Exception as exc:
         if os.environ.get("CI"):
@@ -68,7 +71,7 @@ def test_cli_never_prints_the_password(secret_env: dict[str, str]) -> None:
     # status: the server is running and reachable with the password, which is not shown.
     status = _cli(secret_env, "neo4j", "status")
     assert status.returncode == 0, status.stderr
-    assert PORT in status.stdout
+    assert f":{secret_env['PORTERO_NEO4J_PORT']}" in status.stdout
     _no_secret(status)
 
     # load: the sample articles land in Neo4j.
