@@ -117,7 +117,7 @@ class _Builder:
     def __init__(self, article: Article, gaz: Gazetteer) -> None:
         self.article = article
         self.gaz = gaz
-        self.resolver = Resolver(gaz, article.id)
+        self.resolver = Resolver(gaz, article.id, article.published)
         self.evidence: Evidence | None = None
         self.relations: dict[tuple[str, str, str], Relation] = {}
         self.rel_keys: list[tuple[str, str, str, dict, Evidence]] = []

@@ -43,6 +43,8 @@ class GazEntry:
     adjectives: tuple[str, ...] = ()
     terms: tuple[Term, ...] = ()
     party: str | None = None
+    period: Term | None = None  # when the body existed, if it was created or dissolved
+    successor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,29 @@ class Gazetteer:
                 return a
         return None
 
+    def existing_at(self, entry: GazEntry, date: str | None) -> GazEntry:
+        """The body that did ``entry``'s work on ``date``: itself, or the successor that existed then.
+
+        >>> gaz = load_gazetteer()
+        >>> gaz.existing_at(gaz.entries["Secretariat of Public Security"], "2021-10-08").name
+        'Secretariat of Security and Civilian Protection'
+        >>> gaz.existing_at(gaz.entries["Secretariat of Public Security"], "2009-05-01").name
+        'Secretariat of Public Security'
+        """
+        seen = {entry.name}
+        while date and entry.period and entry.period.end and date[:10] >= entry.period.end and entry.successor:
+            nxt = self.entries.get(entry.successor)
+            if nxt is None or nxt.name in seen:
+                break
+            seen.add(nxt.name)
+            entry = nxt
+        return entry
+
+    def existed_at(self, entry: GazEntry, date: str | None) -> bool:
+        """Whether the body existed on ``date`` (True when either is unknown)."""
+        p = entry.period
+        return not (date and p) or (p.start <= date[:10] and (p.end is None or date[:10] < p.end))
+
     def administrations_of(self, person: str) -> list[AdminInfo]:
         return [a for a in self.administrations() if a.leader == person]
 
@@ -140,11 +165,13 @@ def _surfaces(entry: GazEntry, kind: str) -> tuple[str, ...]:
 
 def _entry(section: str, raw: dict) -> GazEntry:
     terms = tuple(Term(str(s), str(e) if e else None) for s, e in raw.get("terms", []))
+    period = raw.get("period")
     return GazEntry(
         name=raw["name"], type=_SECTIONS[section], country=raw.get("country"),
         aliases=tuple(raw.get("aliases", [])), head_titles=tuple(raw.get("head_titles", [])),
         context_terms=tuple(raw.get("context_terms", [])), adjectives=tuple(raw.get("adjective", [])),
-        terms=terms, party=raw.get("party"))
+        terms=terms, party=raw.get("party"), successor=raw.get("successor"),
+        period=Term(str(period[0]), str(period[1]) if period[1] else None) if period else None)
 
 
 def parse_gazetteer(data: dict) -> Gazetteer:

@@ -38,9 +38,15 @@ _AGENCY_WORDS = {
 _ORGANIZATION_WORDS = {"cartel", "cártel", "gang", "party", "clan", "organization", "organisation", "newspaper",
                        "times", "post", "news", "network", "group", "family", "familia", "mafia", "syndicate",
                        "university", "company", "bank", "foundation", "edition"}
-_LAW_WORDS = {"law", "act", "treaty", "code", "constitution", "amendment", "ley", "bill", "decree", "reform"}
+_LAW_WORDS = {"law", "act", "treaty", "code", "constitution", "amendment", "ley", "bill", "decree", "reform",
+              "agreement", "accord", "memorandum", "principles", "convention"}
 _INITIATIVE_FIRST = {"project", "operation", "operativo", "operación", "plan", "program", "programme"}
-_INITIATIVE_LAST = {"initiative", "program", "programme", "strategy", "framework", "plan"}
+# Standing forums of governments ("Strategic Dialogue", "Defense Bilateral Working Group", "Defense
+# Ministerial") are programmes the countries take part in, not organisations of their own.
+_INITIATIVE_LAST = {"initiative", "program", "programme", "strategy", "framework", "plan", "dialogue",
+                    "ministerial", "conference", "courses", "diálogo", "iniciativa", "programa", "estrategia"}
+_PREPOSITIONS = {"of", "on", "for", "de", "del", "sobre", "para", "en"}
+_FORUM_PAIRS = {("working", "group"), ("consultative", "group"), ("contact", "group")}
 
 _INITIATIVE_RE = re.compile(
     r"\b(?:Project|Operation|Operativo|Operación)\s+[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and|de|del|la)){0,4}")
@@ -70,11 +76,19 @@ def classify_org(text: str) -> str:
 
     >>> classify_org("Ministry of Security"), classify_org("Gulf Cartel"), classify_org("Operation Kingpin")
     ('Agency', 'Organization', 'Initiative')
+    >>> classify_org("Strategic Dialogue on Disrupting Criminal Organizations"), classify_org("Letter of Agreement")
+    ('Initiative', 'Law')
+    >>> classify_org("Defense Bilateral Working Group"), classify_org("Conference of Defense Ministers")
+    ('Initiative', 'Initiative')
     """
     words = [w.lower().strip(".,’'") for w in text.split()]
     if not words:
         return "Organization"
-    if words[0] in _INITIATIVE_FIRST or words[-1] in _INITIATIVE_LAST:
+    # The head noun is the last word before the first preposition: "Dialogue on Disrupting ...".
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS and i > 0), len(words))
+    head = words[:cut]
+    pairs = set(zip(head, head[1:], strict=False))
+    if words[0] in _INITIATIVE_FIRST or head[-1] in _INITIATIVE_LAST or _FORUM_PAIRS & pairs:
         return "Initiative"
     if words[-1] in _LAW_WORDS:
         return "Law"
@@ -129,6 +143,7 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
+_AGE = re.compile(r",\s*\d{2},")
 _WEAK_LABELS = {"PERSON", "PRODUCT", "WORK_OF_ART", "NORP"}
 _NOT_NAME = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
@@ -201,6 +216,8 @@ def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
         if label == "NORP":
             return []
         typ = "Law" if label == "LAW" else classify_org(clean)
+        if typ == "Organization" and _AGE.match(ent.doc.text, ent.end_char):
+            typ = "Person"  # "Eduardo Arellano-Felix, 55, ...": only people have an age
         if label in ("WORK_OF_ART", "PRODUCT", "EVENT") and typ not in ("Initiative", "Law"):
             return []
         if label == "FAC":

@@ -17,8 +17,34 @@ from .mentions import Mention
 _PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
 
 
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
 def _name_tokens(name: str) -> list[str]:
-    return normalise_name(name).split()
+    """A person's name as comparable words: hyphens split ("Arellano-Felix"), suffixes dropped ("Jr.").
+
+    >>> _name_tokens("Eric H. Holder Jr."), _name_tokens("Ruben Oseguera-Gonzalez")
+    (['eric', 'h', 'holder'], ['ruben', 'oseguera', 'gonzalez'])
+    """
+    words = normalise_name(name).replace("-", " ").split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return words
+
+
+def _first_name_of(short: str, names: list[str]) -> str | None:
+    """The one full name whose first name ``short`` is, or shortens ("Ken" for "Kenneth Lee Salazar").
+
+    >>> _first_name_of("Ken", ["Kenneth Lee Salazar", "Rosa Icela Rodriguez"])
+    'Kenneth Lee Salazar'
+    >>> _first_name_of("Al", ["Alan Bersin"]) is None  # too short to tell
+    True
+    """
+    s = normalise_name(short)
+    if " " in s or len(s) < 3:
+        return None
+    hits = {n for n in names if len(_name_tokens(n)) >= 2 and _name_tokens(n)[0].startswith(s)}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def is_acronym_of(acronym: str, name: str) -> bool:
@@ -35,9 +61,10 @@ def is_acronym_of(acronym: str, name: str) -> bool:
 class Resolver:
     """Collects an article's mentions and turns them into entities."""
 
-    def __init__(self, gaz: Gazetteer, article_id: str) -> None:
+    def __init__(self, gaz: Gazetteer, article_id: str, published: str | None = None) -> None:
         self.gaz = gaz
         self.article_id = article_id
+        self.published = published
         self.entities: dict[str, Entity] = {}
         self.country_votes: Counter[str] = Counter()
         self._aliases: dict[str, str] = {}  # acronym -> the expansion it followed
@@ -58,7 +85,10 @@ class Resolver:
         return out
 
     def choose(self, candidates: list[GazEntry], context: list[str]) -> GazEntry | None:
-        """Pick the candidate whose country the sentence (else the article) points at."""
+        """Pick the candidate whose country the sentence (else the article) points at, among the bodies
+        that existed when the article appeared ("the attorney general" is the PGR in 2008, the FGR in 2021)."""
+        existing = [e for e in candidates if self.gaz.existed_at(e, self.published)]
+        candidates = existing or [self.gaz.existing_at(e, self.published) for e in candidates]
         if len(candidates) == 1:
             return candidates[0]
         for c in context:
@@ -121,11 +151,15 @@ class Resolver:
         # A surname the model typed as an organisation is still that person.
         surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2)
                     if len(_name_tokens(f)) > k}
+        people = sorted(set(full.values()))
         for m in all_mentions:
             if not m.canonical:
                 continue
-            if m.kind == "ner" and m.type != "Person" and normalise_name(m.canonical) in surnames:
-                m.type, m.canonical = "Person", surnames[normalise_name(m.canonical)]
+            if m.kind in ("ner", "rule") and " ".join(_name_tokens(m.canonical)) in surnames and (
+                    m.type != "Person" or m.kind == "rule"):
+                m.type, m.canonical = "Person", surnames[" ".join(_name_tokens(m.canonical))]
+            elif m.kind in ("ner", "rule") and (first := _first_name_of(m.canonical, people)):
+                m.type, m.canonical = "Person", first  # "many thanks, Ken": the one Kenneth named
             if m.type == "Person" and m.canonical in self._ambiguous:
                 # "Guzmán López" after two brothers were named: the one named most recently.
                 seen = [(x.sent, x.start, x.canonical) for x in all_mentions if x.canonical
@@ -138,6 +172,7 @@ class Resolver:
             if m.canonical.upper() in self._aliases and m.kind == "ner":
                 m.canonical = self._aliases[m.canonical.upper()]
                 m.type = next((x.type for x in all_mentions if x.canonical == m.canonical), m.type)
+        self._join_short_forms(all_mentions)
         # One type per name within an article: the gazetteer's, else Person, else the most frequent.
         votes: dict[str, Counter[str]] = {}
         for m in all_mentions:
@@ -171,6 +206,24 @@ class Resolver:
                 if ent.name == name and acr not in ent.aliases:
                     ent.aliases.append(acr)
         return list(self.entities.values())
+
+
+    def _join_short_forms(self, all_mentions: list[Mention]) -> None:
+        """Bodies named in full once and shortly after: "U.S.-Mexico Defense Bilateral Working Group",
+        "the Defense Bilateral Working Group", "DBWG"; "Arellano Felix Organization", "AFO"."""
+        bodies = {m.canonical for m in all_mentions if m.canonical and m.type != "Person" and m.kind != "alias"}
+        longest = sorted(bodies, key=lambda n: -len(_name_tokens(n)))
+        for m in all_mentions:
+            if not m.canonical or m.type == "Person" or m.kind == "alias":
+                continue
+            toks = _name_tokens(m.canonical)
+            longer = [n for n in longest if len(_name_tokens(n)) > len(toks) >= 3
+                      and _name_tokens(n)[-len(toks):] == toks]
+            if not longer and m.canonical.isupper() and 2 <= len(m.canonical) <= 6:
+                longer = [n for n in longest if n != m.canonical and (is_acronym_of(m.canonical, n) or any(
+                    is_acronym_of(m.canonical, " ".join(_name_tokens(n)[k:])) for k in (1, 2, 3)))]
+            if len(set(longer)) == 1:
+                m.canonical = longer[0]
 
 
 def _is_part_of(short: list[str], long: list[str]) -> bool:
