@@ -121,7 +121,14 @@ _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]{0,2000}>", re.S | re.I)
 def _parse_front_matter(raw: str, source: str) -> tuple[dict, str]:
     m = _FRONT.match(raw)
     if not m:
-        return {}, raw
+        first, _, rest = raw.partition("\n")
+        if first.rstrip(" \t\r") != "---":
+            return {}, raw
+        second, _, body = rest.partition("\n")
+        if second.rstrip(" \t\r") == "---":  # empty front matter
+            return {}, body
+        raise ArticleError(source, "front matter opened by '---' on line 1 is never closed: "
+                                   "add a line '---' after its last field")
     try:
         meta = yaml.safe_load(m.group(1))
     except ValueError as exc:  # YAML that parses but names an impossible date ("2025-02-30")

@@ -32,6 +32,7 @@ from .settings import Settings, load_settings
 PROG = "portero"
 APP_MAIN = Path(__file__).resolve().parent.parent / "app" / "main.py"
 DEFAULT_PORT = 8501
+STATUS_STOPPED = 3  # `portero neo4j status` of a stopped local server, as `service ... status` (LSB)
 
 
 class CommandError(Exception):
@@ -50,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="log progress details, and show the traceback of an unexpected error")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("neo4j", help="start, stop or inspect the local Neo4j server")
+    p = verbs.add_parser("neo4j", help="start, stop or inspect the local Neo4j server",
+                         epilog="status exits 0 when the local server answers, 3 when it is stopped and 1 when "
+                                "it runs but does not answer")
     p.add_argument("action", choices=("start", "stop", "status"))
 
     p = verbs.add_parser("load", help="read article files or folders into the graph")
@@ -109,7 +112,8 @@ def cmd_neo4j(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "start":
             uri = start(settings)
             where = "" if settings.neo4j_is_local else " (NEO4J_URI names another server: nothing to start)"
-            print(f"Neo4j is running at {uri}{where}")
+            data = f", data in {settings.neo4j_data_path}" if settings.neo4j_is_local else ""
+            print(f"Neo4j is running at {uri}{where}{data}")
         elif args.action == "stop":
             stopped = stop(settings)
             print("Stopped the local Neo4j." if stopped else
@@ -117,6 +121,7 @@ def cmd_neo4j(args: argparse.Namespace, settings: Settings) -> int:
                   f"NEO4J_URI names another server ({settings.neo4j_uri}): nothing to stop.")
         else:
             info = status(settings)
+            print(f"home: {settings.home}")
             state = ("not managed here (NEO4J_URI)" if not info["local"] else
                      "running" if info["running"] and info["reachable"] else
                      "starting or not answering" if info["running"] else "stopped")
@@ -125,6 +130,10 @@ def cmd_neo4j(args: argparse.Namespace, settings: Settings) -> int:
             for key in ("pid", "version", "data_dir", "log"):
                 if info.get(key) is not None:
                     print(f"{key}: {info[key]}")
+            if info["local"] and not info["running"]:
+                return STATUS_STOPPED
+            if info["local"] and not info["reachable"]:
+                return 1
     except Neo4jServerError as exc:
         raise CommandError(str(exc)) from None
     return 0
@@ -277,7 +286,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"--port {args.port}: must be between 1 and 65535")
     if not APP_MAIN.is_file():
         raise CommandError(f"{APP_MAIN}: the app is missing from this installation")
-    print(f"Serving the Portero Graph app at http://127.0.0.1:{args.port} (Ctrl+C stops it)", flush=True)
+    source = (f"Neo4j at {settings.neo4j_uri}" if str(settings.store).lower() == "neo4j" else
+              f"the embedded store {settings.store_path}")
+    print(f"Serving the Portero Graph app at http://127.0.0.1:{args.port} (Ctrl+C stops it), "
+          f"reading {source}", flush=True)
     try:
         status = run_until_stopped(serve_command(args.port), cwd=APP_MAIN.parent.parent)
     except OSError as exc:

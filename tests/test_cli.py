@@ -37,6 +37,8 @@ BAD_INPUTS = {  # file name, content (None: the file is not created), problem na
     "binary": ("scan.txt", b"%PDF-1.7\n\x00\x00\x01\x02binary", "binary file"),
     "latin1": ("latin1.txt", "Secretaría de Marina, año 2024.".encode("latin-1"), "not valid UTF-8"),
     "front_matter": ("front.md", b"---\ntitle: [unclosed\n---\nThe Navy spoke.\n", "malformed front matter"),
+    "unclosed_front_matter": ("open.md", b"---\ntitle: The Navy\nThe Navy spoke.\n",
+                              "front matter opened by '---' on line 1 is never closed"),
     "missing": ("missing.md", None, "no such file or folder"),
 }
 
@@ -311,8 +313,10 @@ def test_neo4j_status_of_a_remote_server(env, monkeypatch, capsys):
 
 def test_neo4j_status_of_a_stopped_local_server(env, monkeypatch, capsys):
     monkeypatch.setenv("PORTERO_NEO4J_PORT", str(free_port()))
-    assert main(["neo4j", "status"]) == 0
-    assert "state: stopped" in capsys.readouterr().out
+    assert main(["neo4j", "status"]) == 3  # as `service ... status` for a stopped service
+    out = capsys.readouterr().out
+    assert "state: stopped" in out
+    assert f"home: {env['PORTERO_HOME']}" in out.splitlines()
 
 
 def test_neo4j_start_error_is_one_line(env, monkeypatch, capsys):
@@ -387,3 +391,33 @@ def test_serve_runs_the_app_on_localhost_and_stops_with_it(env, sample_store, tm
         for child in children:
             if _alive(child):
                 os.kill(child, 9)
+
+
+# ------------------------------------------------------------------------------------------ data folder
+
+
+def test_the_graph_is_in_the_user_data_folder_wherever_the_command_runs(env, monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("PORTERO_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # where platformdirs puts it on Linux
+    article = tmp_path / "navy.md"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    for where in ("one", "two"):
+        (tmp_path / where).mkdir()
+        monkeypatch.chdir(tmp_path / where)
+        assert main(["load", str(article), "--no-progress"]) == 0
+    store = tmp_path / "xdg" / "portero-graph" / "graph.json"
+    out = capsys.readouterr().out
+    assert out.count(f"into the embedded store {store}\n") == 2  # the full path, both times
+    assert "nothing new" in out.split(str(store), 2)[2]  # the second load found the first one's graph
+    assert store.is_file()
+    assert not any((tmp_path / "one").iterdir()) and not any((tmp_path / "two").iterdir())
+
+
+def test_a_relative_portero_home_is_printed_in_full(env, monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PORTERO_HOME", "here")
+    monkeypatch.setenv("PORTERO_NEO4J_PORT", str(free_port()))
+    assert main(["neo4j", "status"]) == 3
+    lines = capsys.readouterr().out.splitlines()
+    assert f"home: {tmp_path / 'here'}" in lines
+    assert f"data_dir: {(tmp_path / 'here' / 'neo4j').resolve()}" in lines

@@ -152,11 +152,20 @@ def test_each_field_with_each_wrong_type(field: str, value: str) -> None:
         assert isinstance(getattr(result, field), str)
 
 
-def test_unterminated_front_matter_is_not_silently_swallowed() -> None:
-    result = _parse("---\ntitle: Hello\npublished: 2025-08-19\nMexico extradited 29 people.\n")
-    if isinstance(result, Article):
-        # No closing '---': the text is kept as the body rather than lost.
-        assert "Mexico extradited 29 people." in result.text
+def test_unterminated_front_matter_is_one_clear_error() -> None:
+    # No closing '---': not an article titled '---', but an error that says what to add.
+    for raw in ("---\ntitle: Hello\npublished: 2025-08-19\nMexico extradited 29 people.\n",
+                "---\r\ntitle: Hello\r\n", "--- \ntitle: Hello"):
+        result = _parse(raw)
+        assert isinstance(result, ArticleError), raw
+        assert "front matter" in result.problem and "never closed" in result.problem
+        assert "\n" not in str(result)
+
+
+def test_empty_front_matter_is_no_front_matter() -> None:
+    result = _parse("---\n---\nMexico extradited 29 people.\n")
+    assert isinstance(result, Article)
+    assert result.text == "Mexico extradited 29 people.\n" and result.title == "Mexico extradited 29 people."
 
 
 def test_deeply_nested_markup() -> None:
@@ -205,6 +214,7 @@ def test_front_matter_files(tmp_path: Path, raw: str) -> None:
     (b"\x00\x01\x02binary", "binary"),
     (b"---\ntitle: [unclosed\n---\nbody\n", "front matter"),
     (b"---\n- a\n- b\n---\nbody\n", "front matter"),
+    (b"---\ntitle: No end\nbody\n", "never closed"),
     (b"---\ntitle: x\n---\n   \n\t\n", "empty"),
     (b"\xef\xbb\xbf---\ntitle: BOM\n---\nThe DEA spoke.\n", None),
 ])
