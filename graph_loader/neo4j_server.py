@@ -70,7 +70,6 @@ JVM_FLAGS: tuple[str, ...] = (
     "-XX:+UnlockExperimentalVMOptions",
     "-XX:+TrustFinalNonStaticFields",
     "-XX:+DisableExplicitGC",
-    "-XX:+ExitOnOutOfMemoryError",
     "-Djdk.nio.maxCachedBufferSize=1024",
     "-Dio.netty.tryReflectionSetAccessible=true",
     "-Djdk.tls.ephemeralDHKeySize=2048",
@@ -83,7 +82,12 @@ JVM_FLAGS: tuple[str, ...] = (
     "-Dfile.encoding=UTF-8",
 )
 
+# Neo4j's own neo4j.conf leaves -XX:+ExitOnOutOfMemoryError commented out, and so does this list: with the
+# transaction memory limits below a query meets a memory error of its own first, and should one still
+# exhaust the heap, the JVM throws in that query's thread instead of ending the server for every client.
+
 _MEMORY = re.compile(r"^[1-9][0-9]*[kKmMgG]$")
+_UNITS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 # Neo4j's forms of db.tx_log.rotation.retention_policy; "false" keeps only what recovery needs.
 _RETENTION = re.compile(r"^(true|false|[1-9][0-9]*[kKmMgG]? (files|size|txs|entries|hours|days))$")
 # Servers started by this Python process, kept so they are reaped (no zombie, no ResourceWarning).
@@ -338,6 +342,28 @@ def _terminate(pid: int, timeout: float = STOP_TIMEOUT) -> None:
 # ---------------------------------------------------------------- public API
 
 
+def memory_bytes(size: str) -> int:
+    """Bytes in a JVM memory size such as ``512m``.
+
+    >>> memory_bytes("512m"), memory_bytes("2G")
+    (536870912, 2147483648)
+    """
+    return int(size[:-1]) * _UNITS[size[-1].lower()]
+
+
+def transaction_memory(heap: str) -> tuple[str, str]:
+    """``db.memory.transaction.max`` and ``dbms.memory.transaction.total.max`` for a heap size.
+
+    One transaction may take a quarter of the heap and all of them together half of it, so the rest of
+    the heap (page cache structures, Bolt buffers, the query caches) always has room.
+
+    >>> transaction_memory("512m")
+    ('128m', '256m')
+    """
+    mib = memory_bytes(heap) >> 20
+    return f"{max(16, mib // 4)}m", f"{max(32, mib // 2)}m"
+
+
 def java_command(settings: Settings, java: str = "java") -> list[str]:
     """The full command line that runs the local server (it holds no secret)."""
     for name, value in (("PORTERO_NEO4J_HEAP", settings.neo4j_heap),
@@ -348,7 +374,9 @@ def java_command(settings: Settings, java: str = "java") -> list[str]:
         raise Neo4jServerError(f"PORTERO_NEO4J_TX_LOGS={settings.neo4j_tx_logs!r} is not a retention like "
                                "'1G size', '4 files', '2 days' or 'false' (keep only what recovery needs)")
     out = build_dir(settings)
+    tx_max, tx_total = transaction_memory(settings.neo4j_heap)
     return [java, f"-Xms{settings.neo4j_heap}", f"-Xmx{settings.neo4j_heap}", *JVM_FLAGS,
+            f"-Dportero.tx_memory_max={tx_max}", f"-Dportero.tx_memory_total_max={tx_total}",
             "-cp", f"{out / 'lib'}/*:{out / 'classes'}", MAIN_CLASS,
             str(data_dir(settings)), str(settings.neo4j_port), settings.neo4j_pagecache,
             settings.neo4j_tx_logs]

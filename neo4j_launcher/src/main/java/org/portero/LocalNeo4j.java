@@ -2,6 +2,7 @@ package org.portero;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,6 +14,8 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.io.ByteUnit;
 
+import inet.ipaddr.IPAddressString;
+
 /**
  * Starts an embedded Neo4j Community server with Bolt on 127.0.0.1 and blocks until the JVM is stopped.
  *
@@ -23,7 +26,10 @@ import org.neo4j.io.ByteUnit;
  * is non-empty (read from the environment, never from argv, so it does not show in {@code ps}); the password
  * of the {@code neo4j} user is then set to it. Optional system property {@code portero.tx_timeout} (e.g.
  * {@code 60s}) sets {@code db.transaction.timeout}; by default there is none and per-transaction timeouts
- * from the driver are honoured. SIGTERM runs a shutdown hook that shuts the server down cleanly.
+ * from the driver are honoured. System properties {@code portero.tx_memory_max} and {@code
+ * portero.tx_memory_total_max} (e.g. {@code 128m}) set {@code db.memory.transaction.max} and {@code
+ * dbms.memory.transaction.total.max}: a query that would need more heap fails alone instead of ending the
+ * JVM. SIGTERM runs a shutdown hook that shuts the server down cleanly.
  */
 public final class LocalNeo4j {
     /** Printed on stdout once Bolt accepts connections. */
@@ -56,6 +62,11 @@ public final class LocalNeo4j {
                 // LOAD CSV may not read this machine's files: Portero never loads that way, and the
                 // read-only console would otherwise let a query read any file the server can.
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                // Nor fetch any URL: every address is on the blocklist, so LOAD CSV FROM 'http://...' cannot
+                // make the server request this machine's services or anyone else's (Portero loads through
+                // Bolt). The setting is internal, hence the explicit list type.
+                .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                        List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's event loops otherwise wait 5 s of quiet twice on shutdown (about 10 s per stop).
@@ -64,6 +75,17 @@ public final class LocalNeo4j {
         String txTimeout = System.getProperty("portero.tx_timeout");
         if (txTimeout != null && !txTimeout.isBlank()) {
             builder.setConfig(GraphDatabaseSettings.transaction_timeout, parseDuration(txTimeout));
+        }
+
+        // Without these, one read-only query (a string doubled in a loop, a huge list) can take the whole
+        // heap; with them, that query fails with a memory error and every other transaction goes on.
+        String txMax = System.getProperty("portero.tx_memory_max");
+        if (txMax != null && !txMax.isBlank()) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMax));
+        }
+        String txTotal = System.getProperty("portero.tx_memory_total_max");
+        if (txTotal != null && !txTotal.isBlank()) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.parse(txTotal));
         }
 
         DatabaseManagementService service;
