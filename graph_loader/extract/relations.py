@@ -24,6 +24,7 @@ LEADER_WORDS = {"president", "director", "administrator", "secretary", "minister
                 "commander", "leader", "founder", "co-founder", "cofounder", "boss", "governor", "mayor", "chair",
                 "chairman", "chairwoman", "czar", "kingpin", "capo"}
 MEMBER_WORDS = {"agent", "officer", "official", "spokesperson", "spokesman", "spokeswoman", "investigator",
+                "undersecretary",
                 "prosecutor", "analyst", "member", "operative", "lieutenant", "deputy", "ambassador",
                 "adviser", "advisor", "soldier", "marine", "employee", "sicario", "hitman",
                 "trafficker", "associate", "pilot"}
@@ -41,8 +42,22 @@ RELATION_VERBS = {"lead", "head", "run", "command", "direct", "coordinate", "inv
                   "take"} | COOPERATION_VERBS
 
 
+DEPUTY_WORDS = {"deputy", "under", "undersecretary", "assistant", "vice", "associate", "subsecretario",
+                "subsecretaria", "vicealmirante"}
+# Ranks and forms of address that may stand between a title and the name ("Secretary of the Navy
+# Admiral Rafael Ojeda", "Attorney General Mr. Garland").
+RANKS = {"general", "gen", "admiral", "adm", "dr", "mr", "mrs", "ms", "colonel", "col", "captain", "capt", "major",
+         "lieutenant", "lt", "sergeant", "sgt", "brigadier", "vice", "rear", "lic", "licenciado", "ing", "don",
+         "doña", "sr", "sra", "almirante", "señor", "señora", "."}
+_DEPUTY_TITLE = re.compile(r"^(?:deputy|under|assistant|vice|sub)[\s-]?(secretary|minister|director|administrator|"
+                           r"attorney general|secretario|secretaria)\b", re.I)
+
+
 def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
-    """('LEADS' | 'MEMBER_OF' | None, title text) for a run of title tokens."""
+    """('LEADS' | 'MEMBER_OF' | None, title text) for a run of title tokens.
+
+    A deputy, under or assistant secretary serves the body; only its head leads it.
+    """
     kind = None
     for t in tokens:
         w = t.lower_
@@ -50,65 +65,157 @@ def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
             kind = "LEADS"
         elif w in MEMBER_WORDS and kind is None:
             kind = "MEMBER_OF"
-    words = [t.text for t in tokens if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
+    if kind == "LEADS" and any(t.lower_ in DEPUTY_WORDS for t in tokens):
+        kind = "MEMBER_OF"
+    words = [t.text for t in tokens if t.lower_ in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS]
     return kind, " ".join(words)
+
+
+def is_head_title(text: str) -> bool:
+    """Whether a gazetteer phrase names the head of its body ("attorney general", "Secretary of the Navy"),
+    not the body itself ("navy").
+
+    >>> is_head_title("attorney general"), is_head_title("Secretary of the Navy"), is_head_title("navy")
+    (True, True, False)
+    """
+    words = text.lower().replace("-", " ").split()
+    return bool(set(words) & LEADER_WORDS) or (len(words) >= 2 and words[-1] == "general" and words[-2] in (
+        "attorney", "prosecutor", "fiscal", "procurador", "procuradora", "surgeon"))
+
+
+def _before(doc, m) -> tuple[int, bool]:
+    """Index of the first token before a mention's span once ranks are skipped, and whether any were."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    i = span.start - 1
+    skipped = False
+    while i >= 0 and doc[i].lower_.strip(".") in RANKS | {""}:
+        i -= 1
+        skipped = True
+    return i, skipped
+
+
+def _deputy_body(text: str, gaz: Gazetteer, ensure: Ensure) -> str | None:
+    """'Undersecretary of Security' -> the body whose head is the 'Secretary of Security'."""
+    m = _DEPUTY_TITLE.match(text.strip())
+    if not m:
+        return None
+    head = m.group(1) + text.strip()[m.end():]
+    hits = [e for e, kind in gaz.lookup(head) if kind == "title"]
+    return ensure(hits[0].name, hits[0].type) if len(hits) == 1 else None
+
+
+def _gazetteer_title(view: SentenceView, m, types: dict[str, str]) -> Found | None:
+    """A head title from the gazetteer right before the name, ranks allowed between:
+    'Secretary of the Navy Admiral Rafael Ojeda', 'Attorney General Garland', 'Deputy Secretary of Security X'."""
+    doc = view.doc
+    i, _ = _before(doc, m)
+    if i < 0:
+        return None
+    for other in view.mentions:
+        if other.kind not in ("title", "term") or not other.key or other.key == m.key:
+            continue
+        o_span = doc.char_span(other.start, other.end, alignment_mode="expand")
+        if o_span is None or o_span.end - 1 != i or not is_head_title(other.text):
+            continue
+        deputy = o_span.start > 0 and doc[o_span.start - 1].lower_ in DEPUTY_WORDS
+        return (m.key, "MEMBER_OF" if deputy else "LEADS", other.key, {"title": other.text})
+    return None
+
+
+def _preceding_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, types: dict[str, str]) -> Found | None:
+    """Title words left of the name, back to the body or country they belong to: 'Mexican President X',
+    'DEA agent X', 'the commander of our National Guard, General X'."""
+    doc = view.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    titles: list[Token] = []
+    i = span.start - 1
+    while i >= 0 and len(titles) < 6:
+        t = doc[i]
+        owner = _owner(view, t, gaz, ensure)
+        if owner and titles:
+            kind, title = _title_words(titles)
+            last = next((t.lower_ for t in reversed(titles) if t.lower_ in LEADER_WORDS | MEMBER_WORDS), "")
+            if kind and _fits_country(owner, kind, last, types):
+                return (m.key, kind, owner, {"title": title})
+            return None
+        if t.text == "," and all(x.lower_.strip(".") in RANKS for x in titles):
+            # "The U.S. Defense Secretary, Chuck Hagel": a title phrase closed by the comma
+            j = i - 1
+            owner = _owner(view, doc[j], gaz, ensure) if j >= 0 else None
+            words = [x for x in doc[max(0, j - 5):j + 1] if x.lower_ in LEADER_WORDS | MEMBER_WORDS]
+            if owner and words and not any(x.ent_type_ == "PERSON" for x in doc[max(0, j - 5):j + 1]):
+                kind, title = _title_words(words[-1:])
+                if kind and _fits_country(owner, kind, words[-1].lower_, types):
+                    return (m.key, kind, owner, {"title": title})
+            return None
+        if t.lower_ == "and" and any(x.lower_ in LEADER_WORDS | MEMBER_WORDS for x in titles):
+            return None  # "the Attorney General and Secretary Mayorkas": two people
+        if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER | DEPUTY_WORDS or t.lower_.strip(".") in RANKS:
+            titles.insert(0, t)
+            i -= 1
+            continue
+        return None
+    return None
+
+
+def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, types: dict[str, str]) -> Found | None:
+    """Apposition or clause right of the name: ', the DEA administrator', ', who was appointed DEA director',
+    ' as secretary of Security', ' chief of the Financial Intelligence Unit', ' of the Foreign Ministry'."""
+    doc = view.doc
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    j = span.end
+    window: list[Token] = []
+    while j < len(doc) and len(window) < 12 and doc[j].text not in (".", ";", "—", "(") and not (
+            window and doc[j].text == ","):
+        if view.key_at(doc[j]) and view.key_at(doc[j]).startswith("Person:") and view.key_at(doc[j]) != m.key:
+            # ", Interior Minister Adan Augusto Lopez": the title belongs to the next person named
+            last = next((t for t in reversed(window) if t.lower_.strip(".") not in RANKS), None)
+            if last is not None and (last.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER
+                                     or view.key_at(last)):
+                return None
+            break
+        window.append(doc[j])
+        j += 1
+    if len(window) >= 2 and window[0].lower_ == "of" and (key := view.key_at(window[1]) or (
+            len(window) > 2 and window[1].lower_ in ("the", "our") and view.key_at(window[2]))) and types.get(
+            key) in ("Agency", "Organization"):
+            return (m.key, "MEMBER_OF", key, {})  # "Roberto Velasco of the Foreign Ministry"
+    if not _opens_apposition(window):
+        return None
+    words = [t for t in window if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
+    if not words:
+        return None
+    first_title = words[0]
+    if any(t.lower_ in ("by", "with", "to") for t in window[:window.index(first_title)]):
+        return None
+    deputy = _deputy_body(" ".join(t.text for t in window[window.index(first_title):]).lstrip(", "), gaz, ensure)
+    if deputy:
+        return (m.key, "MEMBER_OF", deputy, {"title": first_title.text})
+    kind, title = _title_words(window[:window.index(first_title) + 1])
+    titled = [o.key for o in view.mentions if o.kind == "title" and o.key
+              and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
+    owner = titled[0] if titled else None
+    for t in window:
+        owner = owner or _owner(view, t, gaz, ensure)
+    if kind and owner and owner != m.key and _fits_country(owner, kind, first_title.lower_, types):
+        return (m.key, kind, owner, {"title": first_title.text})
+    return None
 
 
 def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
     """'Mexican President X', 'DEA agent X', 'Secretary of Security X', 'X, the DEA administrator'."""
     out: list[Found] = []
-    doc = view.doc
     for m in view.mentions:
         if m.type != "Person" or not m.key:
             continue
-        span = doc.char_span(m.start, m.end, alignment_mode="expand")
-        if span is None:
+        if view.doc.char_span(m.start, m.end, alignment_mode="expand") is None:
             continue
-        # A title phrase from the gazetteer right before the name: it names the body led.
-        for other in view.mentions:
-            if other.kind == "title" and other.key and 0 <= m.start - other.end <= 1:
-                out.append((m.key, "LEADS", other.key, {"title": other.text}))
-        # Title words left of the name, back to the body or country they belong to.
-        titles: list[Token] = []
-        i = span.start - 1
-        while i >= 0 and len(titles) < 6:
-            t = doc[i]
-            owner = _owner(view, t, gaz, ensure)
-            if owner and titles:
-                kind, title = _title_words(titles)
-                last = next((t.lower_ for t in reversed(titles) if t.lower_ in LEADER_WORDS | MEMBER_WORDS), "")
-                if kind and _fits_country(owner, kind, last, types):
-                    out.append((m.key, kind, owner, {"title": title}))
-                break
-            if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER:
-                titles.insert(0, t)
-                i -= 1
-                continue
-            break
-        # Apposition or relative clause right of the name: ", the DEA administrator", ", who was
-        # appointed DEA director", " as secretary of Security".
-        j = span.end
-        window: list[Token] = []
-        while j < len(doc) and len(window) < 12 and doc[j].text not in (".", ";", "—", "(") and not (
-                window and doc[j].text == ","):
-            window.append(doc[j])
-            j += 1
-        if not _opens_apposition(window):
-            continue
-        words = [t for t in window if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
-        if not words:
-            continue
-        first_title = words[0]
-        if any(t.lower_ in ("by", "with", "to") for t in window[:window.index(first_title)]):
-            continue
-        kind, title = _title_words([first_title])
-        titled = [o.key for o in view.mentions if o.kind == "title" and o.key
-                  and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
-        owner = titled[0] if titled else None
-        for t in window:
-            owner = owner or _owner(view, t, gaz, ensure)
-        if kind and owner and owner != m.key and _fits_country(owner, kind, first_title.lower_, types):
-            out.append((m.key, kind, owner, {"title": first_title.text}))
+        found = _gazetteer_title(view, m, types) or _preceding_title(view, m, gaz, ensure, types)
+        if found:
+            out.append(found)
+        after = _following_title(view, m, gaz, ensure, types)
+        if after and not (found and found[2] == after[2]):
+            out.append(after)
     return out + _presidents(view, gaz, ensure)
 
 
@@ -158,6 +265,8 @@ def _opens_apposition(window: list[Token]) -> bool:
     if first == ",":
         window = window[1:]
         first, rest = (window[0].lower_, [t.lower_ for t in window[1:4]]) if window else ("", [])
+    if first in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS and rest[:1] in (["of"], ["for"]):
+        return True  # "Santiago Nieto chief of the Financial Intelligence Unit", ", Undersecretary of Security"
     if first in ("who", "whom"):
         return bool(set(rest) & (APPOINT_VERBS | LEAD_VERBS)) and not any(
             t.ent_type_ in ("PERSON", "Person") for t in window[1:4])
