@@ -9,7 +9,7 @@ store file, or pointing the app at another store, is seen on the next rerun.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import networkx as nx
@@ -173,6 +173,37 @@ def events(_store: GraphStore, key: str, filters: Filters) -> list[EventInfo]:
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)
 def administrations(_store: GraphStore, key: str) -> list[Administration]:
     return _store.administrations()
+
+
+@st.cache_resource(show_spinner=False)
+def gazetteer_administrations() -> list[Administration]:
+    """Every administration the gazetteer knows (its heads of state's terms, with their full dates)."""
+    from graph_loader.extract.gazetteer import load_gazetteer
+    from graph_loader.model import node_id
+
+    return [Administration(node_id("Administration", a.name), a.name, a.leader, a.country, a.start, a.end)
+            for a in load_gazetteer().administrations()]
+
+
+def with_known_administrations(stored: list[Administration],
+                               known: list[Administration]) -> list[Administration]:
+    """The store's administrations and every other one in ``known``, by start; one per id.
+
+    A known administration gives its (fuller) dates to the stored one of the same id, so a period with
+    no article about its head of government still shows who governed.
+
+    >>> a = Administration("administration:biden-administration", "Biden administration", "Joe Biden",
+    ...                    "United States", "2021-01-20", "2025-01-20")
+    >>> b = Administration("administration:trump-administration", "Trump administration", "Donald Trump",
+    ...                    "United States", "2025", None)
+    >>> [(x.name, x.start) for x in with_known_administrations([b], [a, replace(b, start="2025-01-20")])]
+    [('Biden administration', '2021-01-20'), ('Trump administration', '2025-01-20')]
+    """
+    merged = {a.id: a for a in stored}
+    for k in known:
+        had = merged.get(k.id)
+        merged[k.id] = k if had is None else replace(had, start=k.start or had.start, end=k.end or had.end)
+    return sorted(merged.values(), key=lambda a: (a.start or "", a.country, a.name))
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_SECONDS)

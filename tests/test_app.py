@@ -224,6 +224,30 @@ def test_timeline_page_bands_marks_and_an_event(store):
     assert len(at.selectbox(key="t_event").options) == len(denials) < len(events)
 
 
+def _chart_tables(at: AppTest) -> list:
+    import pyarrow as pa
+
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+
+
+def test_timeline_draws_every_administration_the_gazetteer_knows_in_its_period(store):
+    from app.data import gazetteer_administrations
+
+    named = {a.name for a in store.administrations()}
+    assert "Biden administration" not in named  # no sample article names it, yet it governed in between
+    at = run_app("pages/timeline.py")
+    bands = next(t for t in _chart_tables(at) if "leader" in t.columns)
+    years = [int(e.date[:4]) for e in store.events() if e.date]
+    lo, hi = min(years) - 2, max(years) + 1  # the page's period: the events' years, with a margin
+    known = {a.name for a in gazetteer_administrations()
+             if int(a.start[:4]) <= hi and (a.end is None or int(a.end[:4]) >= lo)}
+    assert {"Biden administration", "Trump administration (2017-2021)", "Trump administration"} <= known
+    assert known <= set(bands["name"]) <= known | named
+    caption = next(c.value for c in at.caption if "administrations" in c.value)
+    assert f"; {len(bands)} administrations of Mexico, United States in this period." in caption
+
+
 # --- Claims -----------------------------------------------------------------------------------------------
 
 

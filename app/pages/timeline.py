@@ -21,7 +21,8 @@ types = st.multiselect("Event types", list(onto.event_types), key="t_types", pla
 ui.set_params(types=types)
 
 events = data.events(ctx.store, ctx.key, Filters(event_types=tuple(types)))
-admins = data.administrations(ctx.store, ctx.key)
+# Every administration the gazetteer knows, not only those the articles name: a period shows who governed.
+admins = data.with_known_administrations(data.administrations(ctx.store, ctx.key), data.gazetteer_administrations())
 today = dt.date.today()
 
 
@@ -102,8 +103,8 @@ else:
         st.altair_chart(chart, use_container_width=True)
     st.caption(f"{len(dated)} dated event{'s' if len(dated) != 1 else ''}"
                + (f" ({len(undated)} undated not drawn)" if undated else "")
-               + f"; {len(admins)} administrations of "
-               + ", ".join(sorted({a.country for a in admins if a.country})) + ".")
+               + f"; {len(bands)} administrations of "
+               + ", ".join(sorted(set(bands["row"]) if not bands.empty else ())) + " in this period.")
 
 # --- one event ------------------------------------------------------------------------------------------
 if events:
