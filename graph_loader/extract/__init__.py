@@ -24,6 +24,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .mentions import Mention, find_mentions, surname_mentions
 from .relations import (
     administration_mentions,
+    forum_relations,
     part_of_relations,
     place_relations,
     title_relations,
@@ -203,7 +204,8 @@ def _extract(article: Article, docs: list) -> Extraction:
                 if "president" in props.get("title", "").lower():
                     state.president = src
         types = b.types()
-        for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types)]:
+        for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types),
+                                       *forum_relations(view, gaz, b.ensure)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
         types = b.types()

@@ -17,6 +17,7 @@ VERB_TRIGGERS = {
     "announce": "Announcement", "unveil": "Announcement", "launch": "Announcement",
     "deny": "Denial", "reject": "Denial", "refute": "Denial",
     "speak": "Consultation", "talk": "Consultation", "consult": "Consultation", "meet": "Consultation",
+    "visit": "Consultation", "confer": "Consultation",
     "train": "Training",
     "reform": "Reform", "amend": "Reform",
     "extradite": "Extradition",
@@ -37,19 +38,31 @@ NOUN_TRIGGERS = {
     "murder": "Killing", "killing": "Killing", "assassination": "Killing",
     "appointment": "Appointment", "nomination": "Appointment", "designation": "Designation",
     "trial": "Trial", "conviction": "Trial", "sentencing": "Trial", "indictment": "Trial",
-    "agreement": "Agreement", "accord": "Agreement", "pact": "Agreement",
+    "agreement": "Agreement", "accord": "Agreement", "pact": "Agreement", "memorandum": "Agreement",
+    "meeting": "Consultation", "visit": "Consultation", "talks": "Consultation", "dialogue": "Consultation",
+    "roundtable": "Consultation", "consultation": "Consultation", "conversation": "Consultation",
+    "summit": "Consultation", "call": "Consultation",
+    "statement": "Statement", "announcement": "Announcement", "denial": "Denial",
+    "sanction": "Designation",
 }
+# Nouns that only make an event when a verb carries them out or an actor owns them: "a call" is
+# not a phone call until someone "held" or "had" it; "a statement" until someone "issued" it.
+CARRIED_NOUNS = {"call", "statement", "conversation", "announcement", "denial"}
+# A trigger under one of these verbs has not happened yet: "plans to extradite" announces it.
+INTENT_VERBS = {"plan", "intend", "expect", "prepare", "seek", "want", "hope", "aim", "propose", "promise",
+                "threaten", "vow", "pledge"}
 # Verb phrases: the verb's lemma and a word that must hang on it ("taken into custody", "found guilty").
 PHRASE_TRIGGERS = {("take", "custody"): "Arrest", ("find", "guilty"): "Trial", ("plead", "guilty"): "Trial",
                    ("hand", "over"): "Transfer", ("swear", "in"): "Appointment", ("put", "trial"): "Trial"}
 # Verbs that only carry an event named by their object ("launched a training program").
 LIGHT_VERBS = {"launch", "hold", "conduct", "begin", "organize", "organise", "start", "host", "carry",
-               "run", "approve", "pass", "reach", "sign", "announce"}
+               "run", "approve", "pass", "reach", "sign"}
 # Verbs that need a participant of a given kind to count (a "sentence" is also a word for text).
 NEEDS_WITH = {"speak", "talk", "meet"}
 PREP_ROLES = {"to": "destination", "into": "destination", "with": "target", "in": "location",
               "at": "location", "by": "agent", "of": "subject", "including": "subject", "from": "agent",
-              "against": "target", "for": "subject", "as": "subject", "on": "location"}
+              "against": "target", "for": "subject", "as": "subject", "on": "location",
+              "between": "agent", "among": "agent"}
 TARGET_EVENTS = {"Killing", "Consultation", "Denial"}
 
 
@@ -122,7 +135,9 @@ def _role_of_arc(event_type: str, child: Token, passive: bool) -> str | None:
 _PRIORITY = {"nsubj": 0, "nsubjpass": 0, "agent": 0, "dobj": 1, "attr": 1, "oprd": 1, "dative": 2, "prep": 2}
 # Verbs whose object names the event they carry out: their subject acts in it.
 CARRIERS = LIGHT_VERBS | {"conduct", "order", "complete", "carry", "lead", "oversee", "seek", "request",
-                          "demand", "approve", "announce", "deny"}
+                          "demand", "approve", "announce", "deny", "attend", "chair", "co-chair", "cohost",
+                          "co-host", "convene", "join", "make", "issue", "release", "have", "pay", "participate",
+                          "deliver", "publish", "open", "close", "sign"}
 
 
 def subjects_of(tok: Token) -> list[Token]:
@@ -181,6 +196,23 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
     return [(k, role) for k, (_, role) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
+def _carried(noun: Token) -> bool:
+    """'issued a statement', 'said in a statement', 'the DEA's statement', 'held a call with'."""
+    anchor = noun.head if noun.dep_ in ("compound", "amod", "nmod") else noun
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    if anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in CARRIERS:
+        return True
+    return anchor.dep_ == "pobj" and anchor.head.lower_ in ("in", "during", "by") and anchor.head.head.pos_ == "VERB"
+
+
+def _intended(tok: Token) -> bool:
+    """Whether a verb trigger is only planned: 'plans to extradite', 'is expected to sign'."""
+    head = tok.head
+    return tok.dep_ == "xcomp" and (head.lemma_.lower() in INTENT_VERBS or (
+        head.lemma_.lower() == "be" and any(c.lemma_.lower() in INTENT_VERBS for c in head.children)))
+
+
 def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
     """Events of one sentence: at most one per type, each with at least one participant."""
     found: dict[str, FoundEvent] = {}
@@ -214,8 +246,12 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
             if etype == "Training" and lemma == "course" and not any(
                     c.lower_ in ("training", "police") for c in tok.subtree):
                 continue
+            if lemma in CARRIED_NOUNS and not _carried(tok):
+                continue
         if etype is None:
             continue
+        if _intended(tok) and etype not in ("Announcement", "Statement", "Denial", "Agreement"):
+            etype = "Announcement"  # "Mexico plans to extradite X": announced, not done
         parts = _participants(view, tok, etype, types)
         if etype in ("Transfer", "Extradition") and not any(
                 r == "destination" or (r == "subject" and types.get(k) == "Person") for k, r in parts):

@@ -50,6 +50,36 @@ _FORUM_PAIRS = {("working", "group"), ("consultative", "group"), ("contact", "gr
 
 _INITIATIVE_RE = re.compile(
     r"\b(?:Project|Operation|Operativo|Operación)\s+[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and|de|del|la)){0,4}")
+# Forums named after the countries in them: "U.S.-Mexico High-Level Security Dialogue", "United States –
+# Mexico Defense Bilateral Working Group", "U.S.-Canada-Mexico North American Defense Ministerial".
+_COUNTRY_WORD = r"(?:U\.S\.|US|United States|Mexico|México|Canada|Canadá|Estados Unidos|EE\.\s?UU\.)"
+_FORUM_RE = re.compile(
+    _COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+\s+(?:[A-Z][\w-]*\s+){0,6}?"
+    r"(?:Dialogue|Group|Ministerial|Framework|Initiative|Commission|Council|Conference|Partnership|Summit|Forum)"
+    r"(?:\s+(?:on|for|of)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|the)){0,6})?")
+_FORUM_DASH = re.compile(r"\s*[–—-]\s*")
+
+
+def forum_name(text: str) -> str:
+    """A forum's name with its country prefix written one way ("U.S.-Mexico ...").
+
+    >>> forum_name("United States – Mexico Defense Bilateral Working Group")
+    'U.S.-Mexico Defense Bilateral Working Group'
+    """
+    head, _, rest = text.partition(" ")
+    m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)\s+(.*)", text)
+    if not m:
+        return text
+    prefix = _FORUM_DASH.sub("-", m.group(1)).replace("United States", "U.S.").replace("US-", "U.S.-")
+    return f"{prefix} {m.group(2)}"
+
+
+def forum_countries(text: str) -> list[str]:
+    """The country words that open a forum's name ("U.S.-Canada-Mexico ..." -> U.S., Canada, Mexico)."""
+    m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)", text)
+    return [w.strip() for w in _FORUM_DASH.split(m.group(1))] if m else []
+
+
 _NICKNAME_RE = re.compile(
     r"\b([A-ZÁÉÍÓÚÑ][\w-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w-]+)*)\s+[“\"‘']([A-ZÁÉÍÓÚÑ][\w .-]{0,30}?)[”\"’']\s+"
     r"([A-ZÁÉÍÓÚÑ][\w-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w-]+){0,2})")
@@ -68,6 +98,7 @@ class Mention:
     entries: list[GazEntry] = field(default_factory=list)
     nickname: str | None = None
     canonical: str | None = None  # the name the resolver settles on
+    also: tuple[str, ...] = ()  # other names the text gives it ("North American Defense Ministerial")
     key: str | None = None  # the entity it resolves to
 
 
@@ -126,7 +157,13 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     for m in _NICKNAME_RE.finditer(text):
         first, nick, last = m.groups()
         found.append(Mention(f"{first} {last}", "Person", sent, m.start(), m.end(), "rule", nickname=nick))
+    for m in _FORUM_RE.finditer(text):
+        name = forum_name(m.group())
+        found.append(Mention(m.group(), "Initiative", sent, m.start(), m.end(), "rule", canonical=name,
+                             also=(name.split(" ", 1)[1],)))
     for m in _INITIATIVE_RE.finditer(text):
+        if any(_overlaps((m.start(), m.end()), (f.start, f.end)) for f in found):
+            continue
         s = re.sub(r"(?:\s+(?:of|and|de|del|la))+$", "", m.group())
         found.append(Mention(s, "Initiative", sent, m.start(), m.start() + len(s), "rule"))
     for run in _name_runs(doc):

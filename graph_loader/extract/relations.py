@@ -16,6 +16,7 @@ from .context import SentenceView
 from .dates import year_range
 from .events import subjects_of
 from .gazetteer import AdminInfo, Gazetteer
+from .mentions import forum_countries
 
 Found = tuple[str, str, str, dict]
 Ensure = Callable[[str, str], str]  # (name, type) -> key
@@ -309,6 +310,19 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
                 "Mexico" if m.text.startswith("Mexico") else None)
             if country:
                 out.append((m.key, "PART_OF", ensure(country, "Country"), {}))
+    return out
+
+
+def forum_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """The countries a forum is named after take part in it ("U.S.-Mexico Security Dialogue")."""
+    out: list[Found] = []
+    for m in view.mentions:
+        if m.type != "Initiative" or not m.key or m.kind != "rule":
+            continue
+        for word in forum_countries(view.doc.text[m.start:m.end]):
+            hits = [e for e, kind in gaz.lookup(word) if kind == "alias" and e.type == "Country"]
+            if hits:
+                out.append((ensure(hits[0].name, "Country"), "PARTICIPATES_IN", m.key, {"status": "confirmed"}))
     return out
 
 

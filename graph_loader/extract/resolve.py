@@ -115,6 +115,8 @@ class Resolver:
                     m.canonical = None
                     continue
                 m.canonical, m.type = e.name, e.type
+            elif m.canonical and m.kind == "rule":
+                continue  # a rule that wrote the name one way ("U.S.-Mexico ...")
             else:
                 hits = [e for e, k in self.gaz.lookup(m.text) if k == "alias"]
                 if hits:
@@ -196,6 +198,7 @@ class Resolver:
             surface = m.text.strip()
             if m.nickname:
                 ent.aliases.extend([m.nickname, sent_text[m.start:m.end]])
+            ent.aliases.extend(a for a in m.also if a not in ent.aliases)
             if m.kind != "ambiguous" and normalise_name(surface) != normalise_name(ent.name) \
                     and surface not in ent.aliases:
                 ent.aliases.append(surface)
