@@ -24,6 +24,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .mentions import Mention, find_mentions, surname_mentions
 from .relations import (
     administration_mentions,
+    cooperation_relations,
     forum_relations,
     part_of_relations,
     place_relations,
@@ -195,6 +196,7 @@ def _extract(article: Article, docs: list) -> Extraction:
         s = sents[i]
         b.evidence = Evidence(article.id, s.text, s.start, s.end)
         view = build_view(i, docs[i], per_sentence[i], b.evidence, state)
+        view.language = article.language
         types = b.types()
         view.date = find_date(s.text, article.published, state.last_date)
         for src, rtype, tgt, props in title_relations(view, types, gaz, b.ensure):
@@ -211,6 +213,10 @@ def _extract(article: Article, docs: list) -> Extraction:
         types = b.types()
         for src, rtype, tgt, props in verb_relations(view, types, state.last.get("Initiative")):
             b.relate(src, rtype, tgt, props, b.evidence)
+        types = b.types()
+        for src, rtype, tgt, props in cooperation_relations(view, types, gaz, b.ensure):
+            if (tgt, rtype, src) not in b.relations:  # working together goes both ways: one relationship
+                b.relate(src, rtype, tgt, props, b.evidence)
         _events(b, view, types, state)
         names = {k: e.name for k, e in b.entities.items()}
         _statement_owner(view, state)
@@ -327,9 +333,18 @@ def _implied_part_of(b: _Builder) -> None:
         body = b.entities.get(tgt)
         if body is None or body.type != "Agency" or not body.props.get("country"):
             continue
+        if not _names_country(rel.evidence.sentence, body.props["country"], b.gaz):
+            continue  # a relation needs both ends named in its sentence
         b.evidence = rel.evidence
         country = b.ensure(body.props["country"], "Country")
         b.relate(tgt, "PART_OF", country, {}, rel.evidence)
+
+
+def _names_country(text: str, country: str, gaz: Gazetteer) -> bool:
+    """Whether a sentence names a country, by a name of it or its adjective ("Mexican")."""
+    entry = gaz.entries.get(country)
+    words = {country, *(entry.aliases if entry else ()), *(entry.adjectives if entry else ())}
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text) for w in words if len(w) > 1)
 
 
 def _finish(b: _Builder) -> Extraction:

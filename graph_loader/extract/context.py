@@ -48,6 +48,7 @@ class SentenceView:
     mentions: list[Mention]
     evidence: Evidence
     date: str | None = None
+    language: str = "en"  # the article's, which picks the word lists of lexicon.yaml
     # token index -> entity key, for mentions and for bound anaphors
     token_keys: dict[int, str] = field(default_factory=dict)
     # tokens of a mention that only modifies another ("U.S." in "U.S. Drug Enforcement Administration")

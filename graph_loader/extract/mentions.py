@@ -57,6 +57,7 @@ _FORUM_RE = re.compile(
     _COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+\s+(?:[A-Z][\w-]*\s+){0,6}?"
     r"(?:Dialogue|Group|Ministerial|Framework|Initiative|Commission|Council|Conference|Partnership|Summit|Forum)"
     r"(?:\s+(?:on|for|of)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|the)){0,6})?")
+_COUNTRY_PAIR = re.compile(_COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+")
 _FORUM_DASH = re.compile(r"\s*[–—-]\s*")
 
 
@@ -229,6 +230,8 @@ def surname_mentions(doc: Doc, sent: int, taken: list[Mention], surnames: dict[s
 def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
     label = ent.label_
     text = ent.text
+    if _COUNTRY_PAIR.fullmatch(text):
+        return []  # "U.S.-Mexico" qualifies a partnership; it is not an actor of its own
     hits = gaz.lookup(text)
     if label in ONTOLOGY_TYPES or hits:
         if not hits:

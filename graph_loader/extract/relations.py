@@ -16,6 +16,7 @@ from .context import SentenceView
 from .dates import year_range
 from .events import subjects_of
 from .gazetteer import AdminInfo, Gazetteer
+from .lexicon import words
 from .mentions import forum_countries
 
 Found = tuple[str, str, str, dict]
@@ -324,6 +325,42 @@ def forum_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[
             if hits:
                 out.append((ensure(hits[0].name, "Country"), "PARTICIPATES_IN", m.key, {"status": "confirmed"}))
     return out
+
+
+def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """Two countries joined in a sentence about their cooperation work together, the first named first:
+    "the U.S.-Mexico security partnership", "Mexico and the United States will work together",
+    "a collaborative effort between the government of Mexico and the Embassy of the United States"."""
+    cues = [t for t in view.doc if t.lower_ in words(view.language, "cooperation_words")]
+    if not cues or words(view.language, "claim_words") & {t.lower_ for t in view.doc}:
+        return []
+    negations = words(view.language, "negation_words")
+    if any(c.lower_ in negations for cue in cues for c in [*cue.children, *cue.head.children]):
+        return []  # "no cooperation", "did not work together"; a "cannot" elsewhere does not count
+
+    def country(tok: Token) -> str | None:
+        key = view.key_at(tok)
+        if key is None and not tok.ent_type_.startswith("PER"):
+            name = gaz.adjective_country(tok.text.split("-")[0])
+            key = ensure(name, "Country") if name else None
+        return key if key and types.get(key, key.split(":")[0]) == "Country" else None
+
+    for t in view.doc:
+        first = country(t)
+        if first is None:
+            continue
+        # "U.S.-Mexico" is one token to the parser: its second country is read from the word itself
+        for part in t.text.split("-")[1:]:
+            name = gaz.adjective_country(part) or next(
+                (e.name for e, kind in gaz.lookup(part) if kind == "alias" and e.type == "Country"), None)
+            if name and (second := ensure(name, "Country")) != first:
+                return [(first, "WORKS_WITH", second, {})]
+        # "the United States and Mexico", "U.S. and Mexican militaries": a country and its conjunct
+        for conj in (c for c in t.subtree if c.dep_ == "conj" and c.head.i in {x.i for x in t.subtree} | {t.i}):
+            second = country(conj) or next((country(x) for x in conj.subtree if country(x)), None)
+            if second and second != first:
+                return [(first, "WORKS_WITH", second, {})]
+    return []
 
 
 def place_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:

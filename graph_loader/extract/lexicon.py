@@ -1,0 +1,42 @@
+"""Per-language word lists of the extraction rules, read from ``data/lexicon.yaml``.
+
+>>> "partnership" in words("en", "cooperation_words"), "cooperación" in words("es", "cooperation_words")
+(True, True)
+>>> words("fr", "cooperation_words") == words("en", "cooperation_words")  # unknown: English
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.yaml"
+DEFAULT_LANGUAGE = "en"
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, dict[str, list]]:
+    with open(LEXICON_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the rules have word lists for."""
+    return tuple(_lexicon())
+
+
+@lru_cache(maxsize=64)
+def words(language: str, name: str) -> frozenset[str]:
+    """One word list of a language (English for a language without lists)."""
+    lex = _lexicon()
+    return frozenset(lex.get(language, lex[DEFAULT_LANGUAGE]).get(name, ()))
+
+
+@lru_cache(maxsize=64)
+def mapping(language: str, name: str) -> dict[str, str]:
+    """One word -> value table of a language (English for a language without tables)."""
+    lex = _lexicon()
+    return dict(lex.get(language, lex[DEFAULT_LANGUAGE]).get(name, {}))
