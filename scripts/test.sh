@@ -8,12 +8,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fast=()
-if [[ "${1:-}" == "--fast" ]]; then
-  shift
-  fast=(-m "not neo4j and not browser and not slow")
-fi
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == "--fast" ]]; then
+    fast=(-m "not neo4j and not browser and not slow")
+  else
+    args+=("$arg")
+  fi
+done
 PORTERO_EXTRAS=test
 source scripts/env.sh
 portero_env
 "$PY" -m ruff check .
-exec "$PY" -m pytest -p no:cacheprovider "${fast[@]}" "$@"
+jars="${PORTERO_TEST_HOME:-${PORTERO_HOME:-.portero}}/neo4j-lib"
+if [[ ${#fast[@]} == 0 && ! -f "$jars/build.stamp" ]] && command -v mvn >/dev/null 2>&1; then
+  echo "The first Neo4j test builds Neo4j 5.26 with Maven into $jars (once; a few minutes to fetch its" \
+    "jars, under one when ~/.m2 has them)"
+fi
+exec "$PY" -m pytest -p no:cacheprovider "${fast[@]}" "${args[@]}"
