@@ -210,10 +210,17 @@ def parse_article(raw: str, source: str = "<text>", published: str | None = None
         clean["title"] = first[:120] if len(first) <= 200 else Path(source).stem
     art = Article(id=article_id(clean, body), text=body, title=clean.get("title") or "",
                   url=clean.get("url") or "", publisher=clean.get("publisher") or "",
-                  published=clean.get("published"), language=(clean.get("language") or "en").lower(),
+                  published=clean.get("published"), language=_language(clean.get("language"), body),
                   path=source)
     art.sentences = split_sentences(body)
     return art
+
+
+def _language(declared: str | None, body: str) -> str:
+    """The front matter's language wins; without one, the text's function words decide (English when unsure)."""
+    from .extract.language import detect_language, normalise_language
+
+    return normalise_language(declared) if declared else detect_language(body)
 
 
 def read_article(path: str | Path, published: str | None = None) -> Article:

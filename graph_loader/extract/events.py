@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from .context import SentenceView
+from .lexicon import mapping, words
 
 VERB_TRIGGERS = {
     "announce": "Announcement", "unveil": "Announcement", "launch": "Announcement",
@@ -91,14 +92,22 @@ def _negated(tok: Token) -> bool:
 PATIENT_NOUN_EVENTS = {"Arrest", "Killing", "Extradition", "Transfer", "Trial", "Appointment"}
 
 
-def _refine(event_type: str, child: Token, tok: Token, role: str | None) -> str | None:
+def _case(tok: Token) -> str | None:
+    """The preposition of a Universal Dependencies oblique or nominal modifier ("con la DEA" -> "con")."""
+    return next((c.lower_ for c in tok.children if c.dep_ == "case"), None)
+
+
+def _refine(event_type: str, child: Token, tok: Token, role: str | None,
+            preps: dict[str, str] = PREP_ROLES) -> str | None:
     """The nearest preposition between a mention and its argument decides ("statement by X" -> agent)."""
     if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
         return role
     t = tok
     while t.i != child.i and t.head.i != t.i:
-        if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in PREP_ROLES:
-            r = PREP_ROLES[t.head.lower_]
+        prep = t.head.lower_ if t.dep_ == "pobj" and t.head.dep_ == "prep" else (
+            _case(t) if t.dep_ in ("obl", "nmod") and t.doc.lang_ != "en" else None)
+        if prep in preps:
+            r = preps[prep]
             return "target" if r == "subject" and event_type in TARGET_EVENTS else r
         if t.dep_ == "poss" and event_type in PATIENT_NOUN_EVENTS:
             return "subject"  # "his capture": he is the one captured
@@ -106,8 +115,18 @@ def _refine(event_type: str, child: Token, tok: Token, role: str | None) -> str 
     return role
 
 
-def _role_of_arc(event_type: str, child: Token, passive: bool) -> str | None:
+def _role_of_arc(event_type: str, child: Token, preps: dict[str, str] = PREP_ROLES) -> str | None:
+    """The role an argument plays, from its arc: English (ClearNLP) labels and Universal Dependencies ones."""
     dep = child.dep_
+    ud = child.doc.lang_ != "en"  # the English model labels with ClearNLP, the others with UD
+    if ud and (dep in ("obl", "iobj") or (dep == "nmod" and _case(child))):
+        role = preps.get(_case(child) or "", "destination" if dep == "iobj" else None)
+        return "target" if role == "subject" and event_type in TARGET_EVENTS else role
+    if dep == "obj":
+        dep = "dobj"
+    if ud and dep == "nsubj" and any(c.dep_ == "aux:pass" or (c.dep_ == "aux" and c.lemma_ == "ser")
+                                     for c in child.head.children):
+        dep = "nsubjpass"  # "fue extraditado": the one extradited
     if dep in ("nsubj", "csubj"):
         return "agent"
     if dep == "nsubjpass":
@@ -151,6 +170,7 @@ def subjects_of(tok: Token) -> list[Token]:
 
 def _participants(view: SentenceView, trigger: Token, event_type: str,
                   types: dict[str, str]) -> list[tuple[str, str]]:
+    preps = PREP_ROLES if view.language == "en" else mapping(view.language, "preposition_roles")
     found: dict[str, tuple[int, str]] = {}  # key -> (priority, role): core arguments beat adjuncts
 
     def add(key: str, role: str | None, priority: int) -> None:
@@ -167,9 +187,9 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
     for child in children:
         if child.dep_ in ("relcl", "advcl", "ccomp", "parataxis", "conj"):
             continue  # another clause, another event
-        role = _role_of_arc(event_type, child, False)
+        role = _role_of_arc(event_type, child, preps)
         for tok, key in view.keyed_tokens(child, same_clause=True):
-            add(key, _refine(event_type, child, tok, role), _PRIORITY.get(child.dep_, 3))
+            add(key, _refine(event_type, child, tok, role, preps), _PRIORITY.get(child.dep_, 3))
     # A noun trigger carried by a verb: "Mexico has conducted the extradition", "launched a training".
     anchor = trigger.head if trigger.dep_ in ("compound", "amod", "nmod") else trigger
     carrier = None
@@ -206,11 +226,11 @@ def _carried(noun: Token) -> bool:
     return anchor.dep_ == "pobj" and anchor.head.lower_ in ("in", "during", "by") and anchor.head.head.pos_ == "VERB"
 
 
-def _intended(tok: Token) -> bool:
+def _intended(tok: Token, intents: frozenset[str] | set[str] = INTENT_VERBS) -> bool:
     """Whether a verb trigger is only planned: 'plans to extradite', 'is expected to sign'."""
     head = tok.head
-    return tok.dep_ == "xcomp" and (head.lemma_.lower() in INTENT_VERBS or (
-        head.lemma_.lower() == "be" and any(c.lemma_.lower() in INTENT_VERBS for c in head.children)))
+    return tok.dep_ == "xcomp" and (head.lemma_.lower() in intents or (
+        head.lemma_.lower() == "be" and any(c.lemma_.lower() in intents for c in head.children)))
 
 
 def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
@@ -218,15 +238,21 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
     found: dict[str, FoundEvent] = {}
     if view.doc.text.rstrip("”\"’' ").endswith("?"):
         return []  # a question reports no event
+    english = view.language == "en"
+    verb_triggers = VERB_TRIGGERS if english else mapping(view.language, "verb_triggers")
+    noun_triggers = NOUN_TRIGGERS if english else mapping(view.language, "noun_triggers")
+    intents = INTENT_VERBS if english else words(view.language, "intent_verbs")
     for tok in view.doc:
         lemma = tok.lemma_.lower()
+        if not english and lemma not in verb_triggers and lemma not in noun_triggers:
+            lemma = tok.lower_  # the Spanish lemmatiser leaves some plurals and proper nouns as written
         etype = None
         phrase = next((t for (v, w), t in PHRASE_TRIGGERS.items() if v == lemma and tok.pos_ == "VERB" and any(
             d.lower_ == w for c in tok.children for d in [c, *c.children])), None)
         if phrase:
             etype = phrase
-        elif tok.pos_ in ("VERB", "AUX") and lemma in VERB_TRIGGERS:
-            etype = VERB_TRIGGERS[lemma]
+        elif tok.pos_ in ("VERB", "AUX") and lemma in verb_triggers:
+            etype = verb_triggers[lemma]
             if lemma in LIGHT_VERBS and any(
                     d.lemma_.lower() in NOUN_TRIGGERS and d.i != tok.i
                     for c in tok.children if c.dep_ == "dobj" for d in c.subtree):
@@ -239,8 +265,8 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
                 continue
             if etype == "Agreement" and _negated(tok):
                 continue
-        elif tok.pos_ in ("NOUN", "PROPN") and lemma in NOUN_TRIGGERS:
-            etype = NOUN_TRIGGERS[lemma]
+        elif tok.pos_ in ("NOUN", "PROPN") and lemma in noun_triggers:
+            etype = noun_triggers[lemma]
             if etype == "Agreement" and _negated(tok):
                 continue
             if etype == "Training" and lemma == "course" and not any(
@@ -250,7 +276,7 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
                 continue
         if etype is None:
             continue
-        if _intended(tok) and etype not in ("Announcement", "Statement", "Denial", "Agreement"):
+        if _intended(tok, intents) and etype not in ("Announcement", "Statement", "Denial", "Agreement"):
             etype = "Announcement"  # "Mexico plans to extradite X": announced, not done
         parts = _participants(view, tok, etype, types)
         if etype in ("Transfer", "Extradition") and not any(

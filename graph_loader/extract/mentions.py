@@ -27,20 +27,34 @@ TITLE_WORDS = {
     "admiral", "sergeant", "sgt", "lt", "capt", "col", "adm", "president-elect", "alleged", "accused",
     "convicted", "late", "capo", "narco", "trafficking", "of", "and", "public", "national", "civilian",
     "protection", "homeland", "state", "justice", "dea", "fbi", "cia",
+    # Spanish: "la presidenta Claudia Sheinbaum", "el secretario ... Omar García Harfuch"
+    "presidenta", "presidente", "secretario", "secretaria", "fiscal", "directora",
+    "embajador", "embajadora", "procurador", "procuradora", "canciller", "subsecretario", "subsecretaria",
+    "agente", "comandante", "almirante", "señor", "señora", "licenciado", "licenciada", "jefe", "jefa",
+    "titular", "gobernador", "gobernadora", "alcalde", "alcaldesa", "narcotraficante", "líder", "ministro",
+    "ministra", "expresidente", "expresidenta", "exsecretario", "mexicano", "mexicana",
+    "estadounidense", "don", "doña",
 }
+_ARTICLES = {"el", "la", "los", "las"}
 _AGENCY_WORDS = {
     "ministry", "secretariat", "department", "administration", "agency", "bureau", "office", "service",
     "police", "guard", "army", "navy", "force", "forces", "court", "congress", "senate", "commission",
     "council", "command", "prosecutor", "prosecutors", "attorney", "unit", "center", "centre", "institute",
     "customs", "enforcement", "patrol", "cabinet", "secretary", "fiscalía", "secretaría", "marshals",
-    "military", "government", "intelligence", "directorate", "task",
+    "military", "government", "intelligence", "directorate", "task", "embassy", "consulate",
+    "procuraduría", "departamento", "agencia", "oficina", "comisión", "consejo", "gobierno", "policía",
+    "guardia", "ejército", "marina", "embajada", "consulado", "instituto", "unidad", "centro", "congreso",
+    "senado", "cámara", "tribunal", "corte", "juzgado", "servicio", "dirección", "subsecretaría", "gabinete",
 }
 _ORGANIZATION_WORDS = {"cartel", "cártel", "gang", "party", "clan", "organization", "organisation", "newspaper",
                        "times", "post", "news", "network", "group", "family", "familia", "mafia", "syndicate",
-                       "university", "company", "bank", "foundation", "edition"}
+                       "university", "company", "bank", "foundation", "edition", "organización", "grupo", "banda",
+                       "partido", "periódico", "diario", "empresa", "universidad"}
 _LAW_WORDS = {"law", "act", "treaty", "code", "constitution", "amendment", "ley", "bill", "decree", "reform",
-              "agreement", "accord", "memorandum", "principles", "convention"}
-_INITIATIVE_FIRST = {"project", "operation", "operativo", "operación", "plan", "program", "programme"}
+              "agreement", "accord", "memorandum", "principles", "convention", "tratado", "acuerdo", "código",
+              "reforma", "memorándum", "decreto", "convenio", "constitución"}
+_INITIATIVE_FIRST = {"project", "operation", "operativo", "operación", "plan", "program", "programme", "programa",
+                     "proyecto", "iniciativa", "estrategia"}
 # Standing forums of governments ("Strategic Dialogue", "Defense Bilateral Working Group", "Defense
 # Ministerial") are programmes the countries take part in, not organisations of their own.
 _INITIATIVE_LAST = {"initiative", "program", "programme", "strategy", "framework", "plan", "dialogue",
@@ -134,7 +148,9 @@ def classify_org(text: str) -> str:
 def _strip_title(span: Span) -> tuple[int, int] | None:
     """Character range of a person span without leading titles and a trailing possessive."""
     toks = list(span)
-    while toks and (toks[0].lower_.strip(".") in TITLE_WORDS or toks[0].is_punct):
+    while toks and (toks[0].lower_.strip(".") in TITLE_WORDS or toks[0].is_punct or (
+            # "la presidenta ...", but "El Menchito" keeps its article
+            toks[0].lower_ in _ARTICLES and len(toks) > 1 and toks[1].lower_ in TITLE_WORDS)):
         toks.pop(0)
     while toks and (toks[-1].lower_ in ("'s", "’s", "’", "'") or toks[-1].is_punct):
         toks.pop()
@@ -227,8 +243,12 @@ def surname_mentions(doc: Doc, sent: int, taken: list[Mention], surnames: dict[s
     return out
 
 
+# The Spanish pipeline's labels, read as the English ones (MISC as an organisation-like name).
+_LABELS = {"PER": "PERSON", "LOC": "GPE", "MISC": "MISC"}
+
+
 def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
-    label = ent.label_
+    label = _LABELS.get(ent.label_, ent.label_)
     text = ent.text
     if _COUNTRY_PAIR.fullmatch(text):
         return []  # "U.S.-Mexico" qualifies a partnership; it is not an actor of its own
@@ -249,7 +269,7 @@ def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
             return []
         name = ent.doc.text[rng[0]:rng[1]]
         return [Mention(name, "Person", sent, rng[0], rng[1])]
-    if label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "NORP"):
+    if label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "NORP", "MISC"):
         clean = re.sub(r"^(?:the|The|U\.S\.|US|Mexican|Mexico['’]s)\s+", "", text).strip(" .,’'\"“”")
         if not clean or not clean[0].isupper():
             return []
@@ -258,6 +278,9 @@ def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
         typ = "Law" if label == "LAW" else classify_org(clean)
         if typ == "Organization" and _AGE.match(ent.doc.text, ent.end_char):
             typ = "Person"  # "Eduardo Arellano-Felix, 55, ...": only people have an age
+        if label == "MISC" and typ == "Organization" and not any(w in _ORGANIZATION_WORDS for w in
+                                                                  clean.lower().split()):
+            return []  # Spanish MISC: nationalities, events, titles of works, unless a body's words say more
         if label in ("WORK_OF_ART", "PRODUCT", "EVENT") and typ not in ("Initiative", "Law"):
             return []
         if label == "FAC":
