@@ -20,7 +20,14 @@ DEFAULT_LANGUAGE = "en"
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, dict[str, list]]:
     with open(LEXICON_PATH, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        data = yaml.safe_load(fh)
+    for lang, lists in data.items():
+        for name, value in lists.items():
+            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+            bad = [w for w in items if not isinstance(w, str)]
+            if bad:  # YAML reads a bare no, on or yes as a boolean: such a word must be quoted
+                raise ValueError(f"{LEXICON_PATH.name}: {lang}.{name} holds non-words {bad!r}; quote them")
+    return data
 
 
 def languages() -> tuple[str, ...]:

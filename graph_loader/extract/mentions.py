@@ -197,6 +197,7 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
+_HYPHENATED = re.compile(r"-[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+")
 _AGE = re.compile(r",\s*\d{2},")
 _WEAK_LABELS = {"PERSON", "PRODUCT", "WORK_OF_ART", "NORP"}
 _NOT_NAME = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -218,7 +219,10 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
                and doc[j].lower_ not in _AGENCY_WORDS | _ORGANIZATION_WORDS | _LAW_WORDS | _INITIATIVE_FIRST
                and not doc[j].is_upper):
             j += 1
-        if 2 <= j - i <= 4 and not (i > 0 and doc[i - 1].lower_ in ("the", "of")):
+        while (j + 1 < len(doc) and j - i >= 2 and doc[j].text == "-" and not doc[j - 1].whitespace_
+               and doc[j + 1].text[:1].isupper() and doc[j + 1].is_alpha):
+            j += 2  # "Salcedo-Ortega": one double surname
+        if 2 <= j - i <= 6 and not (i > 0 and doc[i - 1].lower_ in ("the", "of")):
             runs.append((doc[i].idx - doc[0].idx, doc[j - 1].idx + len(doc[j - 1].text) - doc[0].idx))
         i = max(j, i + 1)
     return runs
@@ -267,8 +271,10 @@ def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
         rng = _strip_title(ent)
         if rng is None:
             return []
-        name = ent.doc.text[rng[0]:rng[1]]
-        return [Mention(name, "Person", sent, rng[0], rng[1])]
+        # "Ramiro Salcedo-Ortega": the model stops at the hyphen of a double surname
+        rest = _HYPHENATED.match(ent.doc.text, rng[1])
+        end = rest.end() if rest else rng[1]
+        return [Mention(ent.doc.text[rng[0]:end], "Person", sent, rng[0], end)]
     if label in ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "NORP", "MISC"):
         clean = re.sub(r"^(?:the|The|U\.S\.|US|Mexican|Mexico['’]s)\s+", "", text).strip(" .,’'\"“”")
         if not clean or not clean[0].isupper():

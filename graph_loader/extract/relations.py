@@ -111,13 +111,15 @@ def _gazetteer_title(view: SentenceView, m, types: dict[str, str]) -> Found | No
     'Secretary of the Navy Admiral Rafael Ojeda', 'Attorney General Garland', 'Deputy Secretary of Security X'."""
     doc = view.doc
     i, _ = _before(doc, m)
+    first = doc.char_span(m.start, m.end, alignment_mode="expand").start
     if i < 0:
         return None
     for other in view.mentions:
         if other.kind not in ("title", "term") or not other.key or other.key == m.key:
             continue
         o_span = doc.char_span(other.start, other.end, alignment_mode="expand")
-        if o_span is None or o_span.end - 1 != i or not is_head_title(other.text):
+        # the title ends where the ranks begin, or is itself ended by one ("Attorney General")
+        if o_span is None or not i <= o_span.end - 1 < first or not is_head_title(other.text):
             continue
         deputy = o_span.start > 0 and doc[o_span.start - 1].lower_ in DEPUTY_WORDS
         return (m.key, "MEMBER_OF" if deputy else "LEADS", other.key, {"title": other.text})

@@ -154,10 +154,15 @@ class Resolver:
         surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2)
                     if len(_name_tokens(f)) > k}
         people = sorted(set(full.values()))
+        # 'Ismael "El Tigre" Barraza' ... "El Tigre led": the nickname alone is still that person
+        nicknames = {normalise_name(m.nickname): full.get(m.canonical, m.canonical)
+                     for m in all_mentions if m.nickname and m.canonical}
         for m in all_mentions:
             if not m.canonical:
                 continue
-            if m.kind in ("ner", "rule") and " ".join(_name_tokens(m.canonical)) in surnames and (
+            if m.kind in ("ner", "rule") and not m.nickname and normalise_name(m.canonical) in nicknames:
+                m.type, m.canonical = "Person", nicknames[normalise_name(m.canonical)]
+            elif m.kind in ("ner", "rule") and " ".join(_name_tokens(m.canonical)) in surnames and (
                     m.type != "Person" or m.kind == "rule"):
                 m.type, m.canonical = "Person", surnames[" ".join(_name_tokens(m.canonical))]
             elif m.kind in ("ner", "rule") and (first := _first_name_of(m.canonical, people)):
