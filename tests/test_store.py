@@ -388,12 +388,12 @@ def test_neo4j_sessions_are_read_only(empty_neo4j, neo4j_settings):
 # --- the sample corpus: both stores agree ------------------------------------------------------------
 
 
-@pytest.mark.neo4j
 def _sorted_lists(nodes) -> dict:
     """Node attributes with article lists as sets: the two stores were loaded in different orders."""
     return {n: {k: sorted(v) if k == "articles" else v for k, v in d.items()} for n, d in nodes}
 
 
+@pytest.mark.neo4j
 def test_neo4j_answers_like_the_embedded_store(sample_store, loaded_neo4j, neo4j_settings):
     emb = EmbeddedStore(sample_store)
     neo = Neo4jStore(loaded_neo4j, neo4j_settings.neo4j_database, uri=neo4j_settings.neo4j_uri)
