@@ -102,7 +102,8 @@ def test_administration_with_years_is_headed_by_its_president():
 @pytest.mark.parametrize("text, note", [
     ("It rained all day and nobody went outside.", "no actors found"),
     ("<html><body><div><p>The <b>DEA</b> arrested a man in Texas.</p></div></body></html>", None),
-    ("---\nlanguage: es\n---\nLa presidenta Claudia Sheinbaum negó un acuerdo con la DEA.", "not English"),
+    ("---\nlanguage: fr\n---\nLa présidente Claudia Sheinbaum a nié un accord avec la DEA.", "only names were read"),
+    ("---\nlanguage: es\n---\nLa presidenta Claudia Sheinbaum negó un acuerdo con la DEA.", None),
     ("Zero\u200bwidth and emoji \U0001f600 and RTL \u202e text; the FBI spoke.", None),
 ])
 def test_odd_articles_load_with_a_clear_note(text: str, note: str | None):
