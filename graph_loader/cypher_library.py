@@ -22,6 +22,12 @@ The module also holds a small Cypher tokenizer (strings, comments, quoted names,
 ('Claudia Sheinbaum', 3, [1, 'a', True])
 >>> cypher_literal("O'Hara"), cypher_literal(2.5), cypher_literal(None)
 ("'O\\\\'Hara'", '2.5', 'null')
+
+Neo4j decodes ``\\uXXXX`` escapes anywhere in a query before it reads it, so everything here that judges a
+query reads it as Neo4j will: :func:`decode_escapes` first.
+
+>>> decode_escapes(r"RETURN '\\u0027 AS x //'")
+"RETURN '' AS x //'"
 """
 
 from __future__ import annotations
@@ -78,10 +84,65 @@ def _unquote_ident(text: str) -> str:
     return text[1:-1].replace("``", "`") if text.startswith("`") and text.endswith("`") else text
 
 
+# A backslash starts an escape only when an even number of backslashes precede it ("\\\\u0041" is a
+# backslash and "u0041"), as measured on Neo4j 5.26; one pass, as Neo4j does ("\\u005cu0041" is "\\u0041").
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9A-Fa-f]{4})")
+
+
+def decode_escapes(text: str) -> str:
+    """``text`` with Cypher's ``\\uXXXX`` escapes decoded, as Neo4j does before parsing (surrogate pairs
+    joined), so that a check reads the same query Neo4j will run.
+
+    >>> decode_escapes(r"RETURN '\\u00e9', '\\\\u0041', '\\ud83d\\ude00' AS \\u0078")
+    "RETURN 'é', '\\\\\\\\u0041', '😀' AS x"
+    """
+    if "\\u" not in text:
+        return text
+    out = _UNICODE_ESCAPE.sub(lambda m: m.group(1) + chr(int(m.group(2), 16)), text)
+    return out.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+# Tokens that make an expression one level deeper in Neo4j's parser: a binary operator adds a node to a
+# left-leaning tree, so "1 + 1 + ... " 20,000 times overflows its stack like 1,000 nested parentheses.
+_OPERATORS = {"+", "-", "*", "/", "%", "^", "=", "<", ">", "~", "."}
+_OPERATOR_WORDS = {"AND", "OR", "XOR", "NOT", "IN", "IS", "CONTAINS", "STARTS", "ENDS"}
+_CLAUSES = {"MATCH", "OPTIONAL", "WITH", "RETURN", "WHERE", "UNWIND", "ORDER", "SKIP", "LIMIT", "CALL",
+            "YIELD", "UNION", "USE"}
+_OPEN, _CLOSE = "([{", ")]}"
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """How deep a query nests brackets, and its longest chain of operators in one clause at one level.
+
+    Both grow the parser's recursion, so both are bounded before a query is sent.
+
+    >>> nesting("MATCH (n) WHERE n.a = [1, [2, (3 + 4)]] RETURN n")
+    (3, 2)
+    """
+    depth = deepest = longest = 0
+    chains = [0]
+    for tok in tokenize(text):
+        t = tok.text
+        if tok.kind == "punct" and t in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+            chains.append(0)
+        elif tok.kind == "punct" and t in _CLOSE:
+            depth = max(0, depth - 1)
+            if len(chains) > 1:
+                chains.pop()
+        elif (tok.kind == "punct" and t in _OPERATORS) or (tok.kind == "word" and t.upper() in _OPERATOR_WORDS):
+            chains[-1] += 1
+            longest = max(longest, chains[-1])
+        elif t in (",", "|", ";") or (tok.kind == "word" and t.upper() in _CLAUSES):
+            chains[-1] = 0
+    return deepest, longest
+
+
 def find_params(text: str) -> list[str]:
     """The ``$name`` parameters of a query, in order of first use (strings and comments ignored)."""
     seen: dict[str, None] = {}
-    for tok in tokenize(text):
+    for tok in tokenize(decode_escapes(text)):
         if tok.kind == "param":
             seen.setdefault(_unquote_ident(tok.text[1:]), None)
     return list(seen)
@@ -96,6 +157,9 @@ def _unescape(body: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.DOTALL)
 
 
+MAX_LITERAL_DEPTH = 50
+
+
 class _LiteralParser:
     """A recursive-descent reader of Cypher literal values (no expressions)."""
 
@@ -103,6 +167,18 @@ class _LiteralParser:
         self.tokens = list(tokenize(text))
         self.pos = 0
         self.text = text
+        # Recursion is bounded before it starts: 1,200 nested lists must be a clear error, not a
+        # RecursionError (nor a value the driver then fails to send).
+        depth = level = 0
+        for tok in self.tokens:
+            if tok.kind == "punct" and tok.text in "[{":
+                level += 1
+                depth = max(depth, level)
+            elif tok.kind == "punct" and tok.text in "]}":
+                level -= 1
+        if depth > MAX_LITERAL_DEPTH:
+            raise ValueError(f"a Cypher literal may nest lists and maps {MAX_LITERAL_DEPTH} deep; "
+                             f"this one nests {depth}")
 
     def fail(self) -> ValueError:
         return ValueError(f"not a Cypher literal: {self.text.strip()!r}")

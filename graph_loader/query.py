@@ -1,16 +1,21 @@
 """Run Cypher read-only against Neo4j, with a time limit and a row cap: ``portero query``.
 
-Three guards, each enough on its own for the common case:
+Four guards against writes, the later ones not trusting the earlier:
 
-1. :func:`check_read_only` reads the query's tokens (string literals, comments and quoted names are not
-   code, so ``WHERE n.name = 'CREATE'`` passes) and refuses write clauses, schema and administration
-   commands, write procedures, ``CALL {...} IN TRANSACTIONS`` and more than one statement;
-2. :func:`run_read_only` runs in a READ access-mode session, so Neo4j itself refuses a write that slips
-   past the text check;
-3. the transaction is always rolled back, never committed.
+1. :func:`check_read_only` reads the query's tokens as Neo4j will (``\\uXXXX`` escapes decoded first;
+   string literals, comments and quoted names are not code, so ``WHERE n.name = 'CREATE'`` passes) and
+   refuses write clauses, schema and administration commands, write procedures, ``CALL {...} IN
+   TRANSACTIONS`` and more than one statement: a friendly first filter, with a line number;
+2. :func:`run_read_only` asks Neo4j for its plan (``EXPLAIN``) and runs the query only when every operator,
+   procedure and function in it is on the read lists of :mod:`graph_loader.cypher_plan`: what is decided is
+   what Neo4j parsed, not what this module thinks the text says;
+3. it runs in a READ access-mode session, so Neo4j itself refuses a write that slipped past both;
+4. the transaction is always rolled back, never committed.
 
-The transaction carries a server-side timeout, and at most ``row_cap + 1`` records are pulled, so a
-huge result is cut with ``truncated=True`` instead of filling memory.
+And bounds, so that no query takes the server or this process down: the text's length and nesting are
+checked before it is sent (:func:`check_limits`); the transaction carries a server-side timeout; at most
+``row_cap + 1`` records are pulled and at most ``max_bytes`` received (:mod:`graph_loader.query_guard`);
+and the client stops waiting at the time limit plus :data:`DEADLINE_MARGIN_S`, whatever the server does.
 
 >>> check_read_only("MATCH (n:Person) WHERE n.name = 'CREATE' RETURN n.name AS set // DELETE")
 >>> check_read_only("MATCH (n) DETACH DELETE n")
@@ -25,6 +30,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import logging
 import re
 import sys
 import time
@@ -35,16 +41,20 @@ from typing import Any
 
 import networkx as nx
 
+from . import query_guard
 from .cypher_library import (
     CannedQuery,
     CannedQueryError,
     Token,
+    decode_escapes,
     find_params,
     get_query,
+    nesting,
     parse_literal,
     parse_query,
     tokenize,
 )
+from .cypher_plan import functions_in, plan_refusal, walk
 from .graph import edge_key
 from .neo4j_queries import STORED_ONLY, evidence_from_lists
 
@@ -65,6 +75,25 @@ class QueryTimeoutError(QueryError):
 
 class Neo4jUnavailableError(QueryError):
     """Neo4j could not be reached or refused the credentials."""
+
+
+class QueryLimitError(QueryError):
+    """The query, its parameters or its answer passed a size limit (checked without Neo4j's help)."""
+
+
+# Limits that keep one query from taking the server or the client down (measured on the local 5.26 server
+# with a 512 MB heap: 400 nested parentheses or 20,000 chained "+" overflow the parser's stack, and the
+# server never answers; 6,000 chained "+" take 3.4 s to plan; canned queries are a few KB and nest < 10).
+MAX_QUERY_CHARS = 100_000
+MAX_NESTING = 100
+MAX_OPERATOR_CHAIN = 1_000
+MAX_PARAM_DEPTH = 50
+MAX_PARAM_CHARS = 1_000_000
+# The most an answer may weigh on the wire; a Bolt integer can be one byte and a Python int 28, so this
+# bounds the client's memory to a few hundred MB at worst, well past any table a person reads.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+# The client waits this much past the time limit for Neo4j's own timeout error, then gives up.
+DEADLINE_MARGIN_S = 3.0
 
 
 # ---------------------------------------------------------------- the text check
@@ -110,7 +139,9 @@ def check_read_only(text: str) -> None:
 
     Keywords count only as code: inside a string, a comment, a `quoted name`, after a dot (a property),
     a colon (a label or map key), ``$`` (a parameter) or ``AS`` (an alias) they are names, not clauses.
+    The text is read after Cypher's ``\\uXXXX`` escapes are decoded, as Neo4j reads it.
     """
+    text = decode_escapes(text)  # what Neo4j will read: "\\u0027" closes a string
     toks = list(tokenize(text))
     for i, tok in enumerate(toks):
         prev = toks[i - 1] if i else None
@@ -151,6 +182,51 @@ def check_read_only(text: str) -> None:
             name, end = _dotted_name(toks, i)
             if end < len(toks) and toks[end].text == "(" and name.lower().startswith(_WRITE_PROC_PREFIXES):
                 raise _refuse(f"{name}()", text, tok, "can run or write anything")
+
+
+def check_limits(text: str, params: dict[str, Any] | None = None) -> None:
+    """Raise :class:`QueryLimitError` when the query or its parameters are too big or too deep to send.
+
+    >>> check_limits("RETURN " + "(" * 500 + "1" + ")" * 500)
+    Traceback (most recent call last):
+    ...
+    graph_loader.query.QueryLimitError: the query nests brackets 500 deep; portero query sends at most 100
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryLimitError(f"the query is {len(text):,} characters long; portero query sends at most "
+                              f"{MAX_QUERY_CHARS:,}")
+    deepest, chain = nesting(decode_escapes(text))
+    if deepest > MAX_NESTING:
+        raise QueryLimitError(f"the query nests brackets {deepest} deep; portero query sends at most "
+                              f"{MAX_NESTING}")
+    if chain > MAX_OPERATOR_CHAIN:
+        raise QueryLimitError(f"the query chains {chain:,} operators in one expression; portero query sends "
+                              f"at most {MAX_OPERATOR_CHAIN:,} (use a list and reduce() or UNWIND)")
+    depth, chars = _measure(params or {})
+    if depth > MAX_PARAM_DEPTH:
+        raise QueryLimitError(f"a parameter nests lists or maps {depth} deep; at most {MAX_PARAM_DEPTH}")
+    if chars > MAX_PARAM_CHARS:
+        raise QueryLimitError(f"the parameters hold {chars:,} characters; at most {MAX_PARAM_CHARS:,}")
+
+
+def _measure(value: Any) -> tuple[int, int]:
+    """How deep ``value`` nests lists and maps, and about how many characters it holds (iteratively, so
+    that a value too deep for recursion is measured, not crashed on)."""
+    deepest = chars = 0
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values())
+            chars += sum(len(str(k)) for k in v)
+        elif isinstance(v, list | tuple):
+            stack.extend((x, depth + 1) for x in v)
+        else:
+            chars += len(v) if isinstance(v, str | bytes) else 8
+        if deepest > MAX_PARAM_DEPTH or chars > MAX_PARAM_CHARS:
+            break
+    return deepest, chars
 
 
 def _dotted_name(toks: Sequence[Token], j: int) -> tuple[str, int]:
@@ -383,6 +459,9 @@ def _translate(exc: Exception, timeout_s: float) -> QueryError:
     if "TransactionTimedOut" in code or ("Terminated" in code and "timeout" in message.lower()):
         return QueryTimeoutError(f"the query ran longer than {timeout_s:g} s and was stopped "
                                  "(raise PORTERO_QUERY_TIMEOUT, or narrow the query)")
+    if "MemoryPoolOutOfMemoryError" in code or code.endswith("General.OutOfMemoryError"):
+        return QueryLimitError("the query needed more memory than one query may use on the server "
+                               f"({message[:160]}); narrow it or add LIMIT")
     if code.endswith("Statement.AccessMode") or "read access mode" in message.lower():
         return WriteQueryError(f"refused by Neo4j: the session is read-only ({message[:200]})")
     if isinstance(exc, Neo4jError):
@@ -392,21 +471,40 @@ def _translate(exc: Exception, timeout_s: float) -> QueryError:
 
 def run_read_only(driver: Any, text: str, params: dict[str, Any] | None = None, *,
                   database: str | None = None, timeout_s: float = 10.0, row_cap: int = 1000,
-                  check: bool = True) -> QueryResult:
-    """Run one statement read-only: READ session, server-side ``timeout_s``, at most ``row_cap`` rows.
+                  check: bool = True, max_bytes: int = MAX_ANSWER_BYTES) -> QueryResult:
+    """Run one statement read-only: READ session, server-side ``timeout_s``, at most ``row_cap`` rows and
+    ``max_bytes`` received, and an answer (or an error) within ``timeout_s`` + :data:`DEADLINE_MARGIN_S`.
 
-    ``check=False`` skips :func:`check_read_only` (the READ session still refuses writes; tests use it).
-    Raises :class:`WriteQueryError`, :class:`QueryTimeoutError`, :class:`Neo4jUnavailableError` or
-    :class:`QueryError`.
+    Neo4j's plan of the query is checked before it runs (:func:`graph_loader.cypher_plan.plan_refusal`).
+    ``check=False`` skips only :func:`check_read_only` (tests use it to reach the later guards).
+    Raises :class:`WriteQueryError`, :class:`QueryTimeoutError`, :class:`QueryLimitError`,
+    :class:`Neo4jUnavailableError` or :class:`QueryError`.
     """
-    import neo4j
-
     if row_cap < 1:
         raise ValueError("row_cap must be at least 1")
+    check_limits(text, params)
     if check:
         check_read_only(text)
     body = strip_trailing_semicolons(text)
     began = time.monotonic()
+    wait_s = timeout_s + DEADLINE_MARGIN_S
+    try:
+        columns, rows, truncated, graph = query_guard.run_bounded(
+            lambda: _run(driver, body, params or {}, database, timeout_s, row_cap),
+            seconds=wait_s, max_bytes=max_bytes)
+    except query_guard.DeadlineExceeded:
+        raise QueryTimeoutError(f"no answer from Neo4j within the time limit of {timeout_s:g} s (waited "
+                                f"{wait_s:g} s, then gave up; raise PORTERO_QUERY_TIMEOUT, or narrow the "
+                                "query)") from None
+    return QueryResult(columns=columns, rows=rows, truncated=truncated, row_cap=row_cap, graph=graph,
+                       elapsed_s=time.monotonic() - began)
+
+
+def _run(driver: Any, body: str, params: dict[str, Any], database: str | None, timeout_s: float,
+         row_cap: int) -> tuple[list[str], list[list[Any]], bool, nx.MultiDiGraph]:
+    """The work of :func:`run_read_only`, in its bounded worker thread."""
+    import neo4j
+
     try:
         # Notifications off: Neo4j warns about relationship types absent from the data, which canned
         # queries name on purpose (an empty graph has none); errors still come through.
@@ -415,7 +513,8 @@ def run_read_only(driver: Any, text: str, params: dict[str, Any] | None = None, 
                             notifications_min_severity="OFF") as session:
             tx = session.begin_transaction(timeout=timeout_s)
             try:
-                result = tx.run(body, params or {})
+                _check_plan(tx, body, params)
+                result = tx.run(body, params)
                 columns = list(result.keys())
                 records = list(itertools.islice(result, row_cap + 1))
             except BaseException:
@@ -433,10 +532,28 @@ def run_read_only(driver: Any, text: str, params: dict[str, Any] | None = None, 
     except QueryError:
         raise
     except Exception as exc:  # the driver's errors become one clear line
+        budget = query_guard.current()
+        if budget is not None and budget.exceeded:
+            raise QueryLimitError(f"the answer passed {budget.max_bytes // (1024 * 1024)} MB and was cut "
+                                  "off; return fewer or smaller values (add LIMIT, or return properties "
+                                  "rather than whole lists)") from None
         raise _translate(exc, timeout_s) from exc
-    graph = records_to_graph(nodes.values(), rels.values())
-    return QueryResult(columns=columns, rows=rows, truncated=truncated, row_cap=row_cap, graph=graph,
-                       elapsed_s=time.monotonic() - began)
+    return columns, rows, truncated, records_to_graph(nodes.values(), rels.values())
+
+
+def _check_plan(tx: Any, body: str, params: dict[str, Any]) -> None:
+    """Refuse the query unless Neo4j's own plan of it only reads (EXPLAIN runs nothing)."""
+    summary = tx.run("EXPLAIN " + body, params).consume()
+    plan = summary.plan
+    if not isinstance(plan, dict):
+        raise WriteQueryError(f"refused: Neo4j gave no plan to check; {_READ_ONLY}")
+    builtins: list[str] = []
+    if any(functions_in(str((n.get("args") or {}).get("Details", ""))) for n in walk(plan)):
+        builtins = [r["name"] for r in tx.run("SHOW FUNCTIONS YIELD name, isBuiltIn "
+                                              "WHERE isBuiltIn RETURN name")]
+    why = plan_refusal(plan, summary.query_type, builtins)
+    if why:
+        raise WriteQueryError(f"refused by Neo4j's plan: {why}; {_READ_ONLY}")
 
 
 def _close_quietly(tx: Any, got_rows: bool) -> None:
@@ -560,6 +677,7 @@ def run_cli(args: argparse.Namespace, settings: Any) -> int:
         missing = [p for p in find_params(text) if p not in params]
         if missing:
             raise QueryError(f"the query needs --param {missing[0]}=VALUE")
+        check_limits(text, params)
         check_read_only(text)
     except WriteQueryError as exc:
         _say(str(exc))
@@ -569,6 +687,8 @@ def run_cli(args: argparse.Namespace, settings: Any) -> int:
         return 2
 
     uri = settings.neo4j_uri
+    # Every driver failure ends in one line of ours; the driver's own log lines would only repeat it.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
         with GraphDatabase.driver(uri, auth=settings.neo4j_auth, connection_timeout=5.0) as driver:
             result = run_read_only(driver, text, params, database=settings.neo4j_database,
