@@ -44,23 +44,51 @@ _ABBREVIATIONS = {
 # After "U.S." a sentence only ends when one of these opens the next one.
 _SENTENCE_OPENERS = {"he", "she", "it", "they", "we", "i", "the", "this", "that", "these", "those", "but",
                      "and", "in", "on", "at", "a", "an", "there", "his", "her", "their", "its", "as"}
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9¿¡ÁÉÍÓÚÑ])")
+_BOUNDARY = re.compile(r"([.!?…]+)[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9¿¡ÁÉÍÓÚÑ])")
+# Seven letters (no space, dot or opening quote) before a full stop: a word too long to be an abbreviation,
+# an initial or an acronym, so the stop ends a sentence without a closer look (most stops, in one C call).
+_LONG_WORD = re.compile(r"[^\s.\"“‘(\[]{7}\.")
 
 
-def _is_false_boundary(text: str, end: int, next_word: str) -> bool:
-    """Whether the punctuation ending at ``end`` closes an abbreviation, not a sentence."""
+# The word before a full stop is looked for this far back only: no abbreviation is longer, and reading
+# the whole paragraph at every full stop made one long paragraph quadratic (a 5 MB line took minutes).
+_WORD_WINDOW = 64
+# The word before the stop: it starts after whitespace or at the text's start (``^`` is not the window's
+# start), so a word that runs on past the window does not match. Positions inside a word fail at once.
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))(\S+)\.\Z")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_INITIAL = re.compile(r"[A-Z]")
+_NEXT_WORD = re.compile(r"\s*[\"“‘(\[]?(\w+)")
+
+
+def _is_false_boundary(text: str, end: int, next_word: str | None = None) -> bool:
+    """Whether the punctuation ending at ``end`` closes an abbreviation, not a sentence.
+
+    ``next_word`` is the word after it; None reads it from ``text``, only when it matters (after "U.S.").
+
+    Only the last :data:`_WORD_WINDOW` characters before ``end`` are read, so the cost of a boundary does
+    not grow with the text before it; a word longer than that is no abbreviation.
+
+    >>> _is_false_boundary("He met Gen.", 11, "Cienfuegos"), _is_false_boundary("x" * 100 + " Gen.", 105, "X")
+    (True, True)
+    >>> _is_false_boundary("a" * 100 + ".", 101, "The")
+    False
+    """
     stop = end
     while stop > 0 and text[stop - 1] in "\"”’')]":
         stop -= 1
     if text[stop - 1] != ".":
         return False
-    m = re.search(r"(\S+)\.$", text[:stop])
+    m = _LAST_WORD.search(text, max(0, stop - _WORD_WINDOW), stop)
     if not m:
-        return False
+        return False  # no word, or one that runs on past the window: not an abbreviation
     token = m.group(1).lstrip("\"“‘([")
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):  # U.S, U.N, e.g
+    if _DOTTED.fullmatch(token):  # U.S, U.N, e.g
+        if next_word is None:
+            following = _NEXT_WORD.match(text, end)  # not text[end:], a copy of the rest
+            next_word = following.group(1) if following else ""
         return next_word.lower() not in _SENTENCE_OPENERS
-    if re.fullmatch(r"[A-Z]", token):  # an initial: "Joaquín A. Guzmán"
+    if _INITIAL.fullmatch(token):  # an initial: "Joaquín A. Guzmán"
         return True
     return token.lower() in _ABBREVIATIONS
 
@@ -79,12 +107,11 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
         chunk = line.group()
         start = 0
         for m in _BOUNDARY.finditer(chunk):
-            following = chunk[m.end():].lstrip()
-            next_word = re.match(r"[\"“‘(\[]?(\w+)", following)
-            if _is_false_boundary(chunk, m.end(), next_word.group(1) if next_word else ""):
+            end, stop = m.end(), m.end(1)
+            if not (stop >= 8 and _LONG_WORD.match(chunk, stop - 8)) and _is_false_boundary(chunk, end):
                 continue
-            _append(out, chunk, start, m.end(), base + offset)
-            start = m.end()
+            _append(out, chunk, start, end, base + offset)
+            start = end
         _append(out, chunk, start, len(chunk), base + offset)
     return out
 
@@ -93,23 +120,25 @@ MAX_SENTENCE_CHARS = 1000
 
 
 def _append(out: list[Sentence], chunk: str, start: int, end: int, base: int) -> None:
-    piece = chunk[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return
-    lead = len(piece) - len(piece.lstrip())
-    s = base + start + lead
+    """Add ``chunk[start:end]``, stripped, as sentences; indices only, so that a run-on paragraph cut into
+    many pieces is not copied again for each piece."""
+    while start < end and chunk[start].isspace():
+        start += 1
+    while end > start and chunk[end - 1].isspace():
+        end -= 1
     # No real sentence is this long; cutting run-on text keeps the parser's cost linear.
-    while len(stripped) > MAX_SENTENCE_CHARS:
-        cut = stripped.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
-        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
-        head = stripped[:cut].rstrip()
-        out.append(Sentence(head, s, s + len(head)))
-        rest = stripped[cut:]
-        s += cut + len(rest) - len(rest.lstrip())
-        stripped = rest.strip()
-    if stripped:
-        out.append(Sentence(stripped, s, s + len(stripped)))
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = chunk.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        head = cut
+        while head > start and chunk[head - 1].isspace():
+            head -= 1
+        out.append(Sentence(chunk[start:head], base + start, base + head))
+        start = cut
+        while start < end and chunk[start].isspace():
+            start += 1
+    if start < end:
+        out.append(Sentence(chunk[start:end], base + start, base + end))
 
 
 # --- front matter and validation ------------------------------------------------------------------
