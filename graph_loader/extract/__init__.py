@@ -22,10 +22,12 @@ from .context import ArticleState, build_view, remember
 from .dates import find_date
 from .events import find_events
 from .gazetteer import Gazetteer, load_gazetteer
+from .lexicon import words
 from .mentions import Mention, find_mentions, surname_mentions
 from .relations import (
     administration_mentions,
     cooperation_relations,
+    field_office_relations,
     forum_relations,
     part_of_relations,
     place_relations,
@@ -153,7 +155,8 @@ class _Builder:
     def __init__(self, article: Article, gaz: Gazetteer) -> None:
         self.article = article
         self.gaz = gaz
-        self.resolver = Resolver(gaz, article.id, article.published)
+        self.resolver = Resolver(gaz, article.id, article.published,
+                                 next(iter(words(article.language, 'home_country')), None))
         self.evidence: Evidence | None = None
         self.relations: dict[tuple[str, str, str], Relation] = {}
         self.rel_keys: list[tuple[str, str, str, dict, Evidence]] = []
@@ -209,7 +212,7 @@ def _extract(article: Article, docs: list) -> Extraction:
     per_sentence: dict[int, list[Mention]] = {}
     for i in keep:
         ms = find_mentions(docs[i], i, gaz)
-        b.resolver.resolve_sentence(ms, [t.text for t in docs[i]])
+        b.resolver.resolve_sentence(ms, [t.text for t in docs[i]], docs[i].text)
         b.resolver.bind_acronyms(ms, docs[i].text)
         per_sentence[i] = ms
         all_mentions.extend(ms)
@@ -241,7 +244,8 @@ def _extract(article: Article, docs: list) -> Extraction:
                     state.president = src
         types = b.types()
         for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types),
-                                       *forum_relations(view, gaz, b.ensure)]:
+                                       *forum_relations(view, gaz, b.ensure),
+                                       *field_office_relations(view, gaz, b.ensure)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
         types = b.types()
@@ -260,7 +264,6 @@ def _extract(article: Article, docs: list) -> Extraction:
             if b.onto.allows(b.entities[c.claimant].type, "ASSERTS", "Claim"):
                 b.claims.append(Claim(b.entities[c.claimant].name, c.stance, c.claim, b.evidence))
         remember(view, state, types)
-    _implied_part_of(b)
     return _finish(b)
 
 
@@ -308,8 +311,10 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
         agents = [k for k, r in fe.participants if r == "agent"]
         if fe.type == "Announcement" and agents:
             state.statement_owner = agents[0]
+            # "the DEA announced Project Portero": a body that launches a programme leads it; a person
+            # announcing an operation's results does not
             for k, r in fe.participants:
-                if r == "subject" and types.get(k) == "Initiative":
+                if r == "subject" and types.get(k) == "Initiative" and types.get(agents[0]) == "Agency":
                     b.relate(agents[0], "LEADS", k, {}, b.evidence)
 
 
@@ -357,28 +362,6 @@ def _statement_owner(view, state: ArticleState) -> None:
             keys = [view.key_at(c) for c in t.head.children if c.dep_ == "nsubj" and view.key_at(c)]
             if keys:
                 state.statement_owner = keys[0]
-
-
-def _implied_part_of(b: _Builder) -> None:
-    """A body someone leads or serves in the article is placed in its country."""
-    for (_src, rtype, tgt), rel in list(b.relations.items()):
-        if rtype not in ("LEADS", "MEMBER_OF"):
-            continue
-        body = b.entities.get(tgt)
-        if body is None or body.type != "Agency" or not body.props.get("country"):
-            continue
-        if not _names_country(rel.evidence.sentence, body.props["country"], b.gaz):
-            continue  # a relation needs both ends named in its sentence
-        b.evidence = rel.evidence
-        country = b.ensure(body.props["country"], "Country")
-        b.relate(tgt, "PART_OF", country, {}, rel.evidence)
-
-
-def _names_country(text: str, country: str, gaz: Gazetteer) -> bool:
-    """Whether a sentence names a country, by a name of it or its adjective ("Mexican")."""
-    entry = gaz.entries.get(country)
-    words = {country, *(entry.aliases if entry else ()), *(entry.adjectives if entry else ())}
-    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text) for w in words if len(w) > 1)
 
 
 def _finish(b: _Builder) -> Extraction:

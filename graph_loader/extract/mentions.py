@@ -26,7 +26,8 @@ TITLE_WORDS = {
     "reporter", "representative", "rep", "congressman", "congresswoman", "sheriff", "mayor", "colonel",
     "admiral", "sergeant", "sgt", "lt", "capt", "col", "adm", "president-elect", "alleged", "accused",
     "convicted", "late", "capo", "narco", "trafficking", "of", "and", "public", "national", "civilian",
-    "protection", "homeland", "state", "justice", "dea", "fbi", "cia",
+    "protection", "homeland", "state", "justice", "dea", "fbi", "cia", "ranking", "member", "members",
+    "chairman", "chairwoman", "undersecretary", "honorable",
     # Spanish: "la presidenta Claudia Sheinbaum", "el secretario ... Omar García Harfuch"
     "presidenta", "presidente", "secretario", "secretaria", "fiscal", "directora",
     "embajador", "embajadora", "procurador", "procuradora", "canciller", "subsecretario", "subsecretaria",
@@ -93,6 +94,27 @@ def forum_countries(text: str) -> list[str]:
     """The country words that open a forum's name ("U.S.-Canada-Mexico ..." -> U.S., Canada, Mexico)."""
     m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)", text)
     return [w.strip() for w in _FORUM_DASH.split(m.group(1))] if m else []
+
+
+# Federal courts are bodies; the districts they sit for are venues, not actors ("charges in the Southern
+# District of Texas"), and their state is not a place of the story.
+_COURT_RE = re.compile(
+    r"(?:U\.S\.|United States|[Ff]ederal)\s+District\s+Court\s+(?:(?:for|of)\s+the\s+(?:(?:Northern|Southern|Eastern|"
+    r"Western|Central|Middle)\s+)?District\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+_DISTRICT_RE = re.compile(r"(?:Northern|Southern|Eastern|Western|Central|Middle)\s+District\s+of\s+[A-Z][a-z]+"
+                          r"(?:\s+[A-Z][a-z]+)?")
+# A U.S. agency's field division or office: "DEA San Diego Field Division", "FBI El Paso Field Office".
+_FIELD_RE = re.compile(r"\b([A-Z]{2,5})(?:\s*\([A-Z]{2,5}\))?\s+((?:[A-Z][a-z]+\s+){1,3})Field\s+(Division|Office)")
+
+
+def field_office(text: str) -> tuple[str, str] | None:
+    """(the office's name, its agency's acronym) of "DEA San Diego Field Division".
+
+    >>> field_office("DEA San Diego Field Division")
+    ('DEA San Diego Field Division', 'DEA')
+    """
+    m = _FIELD_RE.fullmatch(text.strip())
+    return (f"{m.group(1)} {m.group(2).strip()} Field {m.group(3)}", m.group(1)) if m else None
 
 
 _NICKNAME_RE = re.compile(
@@ -174,6 +196,15 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     for m in _NICKNAME_RE.finditer(text):
         first, nick, last = m.groups()
         found.append(Mention(f"{first} {last}", "Person", sent, m.start(), m.end(), "rule", nickname=nick))
+    for m in _COURT_RE.finditer(text):
+        name = re.sub(r"^(?:United States|[Ff]ederal)", "U.S.", m.group())
+        found.append(Mention(m.group(), "Agency", sent, m.start(), m.end(), "rule", canonical=name))
+    for m in _FIELD_RE.finditer(text):
+        found.append(Mention(m.group(), "Agency", sent, m.start(), m.end(), "rule",
+                             canonical=field_office(m.group())[0]))
+    venues = [(m.start(), m.end()) for m in _DISTRICT_RE.finditer(text)
+              if not gaz.lookup(m.group()) and not any(_overlaps((m.start(), m.end()), (f.start, f.end))
+                                                       for f in found)]
     for m in _FORUM_RE.finditer(text):
         name = forum_name(m.group())
         found.append(Mention(m.group(), "Initiative", sent, m.start(), m.end(), "rule", canonical=name,
@@ -191,12 +222,13 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
             found.append(Mention(text[run[0]:run[1]], "Person", sent, run[0], run[1], "rule"))
     for ent in doc.ents:
         rng = (ent.start_char, ent.end_char)
-        if any(_overlaps(rng, (f.start, f.end)) for f in found):
+        if any(_overlaps(rng, (f.start, f.end)) for f in found) or any(_overlaps(rng, v) for v in venues):
             continue
         found.extend(_from_entity(ent, sent, gaz))
     return found
 
 
+_APOSTROPHE_NAME = re.compile(r"[A-Z][’'][A-Z][a-zé]+")  # L’Eglise, O'Brien
 _HYPHENATED = re.compile(r"-[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+")
 _AGE = re.compile(r",\s*\d{2},")
 _WEAK_LABELS = {"PERSON", "PRODUCT", "WORK_OF_ART", "NORP"}
@@ -214,7 +246,8 @@ def _name_runs(doc: Doc) -> list[tuple[int, int]]:
     i = 0
     while i < len(doc):
         j = i
-        while (j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].is_alpha
+        while (j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper()
+               and (doc[j].is_alpha or _APOSTROPHE_NAME.fullmatch(doc[j].text))
                and doc[j].lower_ not in TITLE_WORDS and doc[j].lower_ not in _NOT_NAME
                and doc[j].lower_ not in _AGENCY_WORDS | _ORGANIZATION_WORDS | _LAW_WORDS | _INITIATIVE_FIRST
                and not doc[j].is_upper):

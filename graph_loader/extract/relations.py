@@ -17,7 +17,7 @@ from .dates import year_range
 from .events import subjects_of
 from .gazetteer import AdminInfo, Gazetteer
 from .lexicon import words
-from .mentions import forum_countries
+from .mentions import field_office, forum_countries
 
 Found = tuple[str, str, str, dict]
 Ensure = Callable[[str, str], str]  # (name, type) -> key
@@ -199,7 +199,7 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
     titled = [o.key for o in view.mentions if o.kind == "title" and o.key
               and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
     owner = titled[0] if titled else None
-    for t in window:
+    for t in window[window.index(first_title):]:  # the body the title is of, not an earlier word
         owner = owner or _owner(view, t, gaz, ensure)
     if kind and owner and owner != m.key and _fits_country(owner, kind, first_title.lower_, types):
         return (m.key, kind, owner, {"title": first_title.text})
@@ -223,7 +223,8 @@ def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, e
     return out + _presidents(view, gaz, ensure)
 
 
-COUNTRY_LEADER_TITLES = {"president", "leader", "head", "chief"}
+# A country is led by its president; "a leader of the cartel in Mexico" leads the cartel.
+COUNTRY_LEADER_TITLES = {"president", "presidenta", "presidente"}
 COUNTRY_MEMBER_TITLES = {"ambassador", "official", "diplomat", "envoy", "consul", "agent", "officer"}
 
 
@@ -297,8 +298,8 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
     out: list[Found] = []
     doc = view.doc
     for m in view.mentions:
-        if m.type != "Agency" or not m.key:
-            continue
+        if m.type != "Agency" or not m.key or m.kind in ("title", "term"):
+            continue  # "the U.S. Secretary of State" names a person's title, not the department
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or span.start == 0:
             continue
@@ -313,6 +314,17 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
                 "Mexico" if m.text.startswith("Mexico") else None)
             if country:
                 out.append((m.key, "PART_OF", ensure(country, "Country"), {}))
+    return out
+
+
+def field_office_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """A field division is part of its agency ("DEA San Diego Field Division")."""
+    out: list[Found] = []
+    for m in view.mentions:
+        office = field_office(view.doc.text[m.start:m.end]) if m.kind == "rule" and m.key else None
+        hits = [e for e, kind in gaz.lookup(office[1]) if kind == "alias" and e.type == "Agency"] if office else []
+        if hits:
+            out.append((m.key, "PART_OF", ensure(hits[0].name, "Agency"), {}))
     return out
 
 

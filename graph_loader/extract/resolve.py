@@ -14,6 +14,7 @@ from ..model import Entity, Evidence, normalise_name
 from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
+_NAME_AFTER = re.compile(r"\s+(?:(?:Gen|Adm|Dr|Mr|Mrs|Ms|Lt|Col)\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]")
 _PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
 
 
@@ -61,10 +62,14 @@ def is_acronym_of(acronym: str, name: str) -> bool:
 class Resolver:
     """Collects an article's mentions and turns them into entities."""
 
-    def __init__(self, gaz: Gazetteer, article_id: str, published: str | None = None) -> None:
+    def __init__(self, gaz: Gazetteer, article_id: str, published: str | None = None,
+                 home_country: str | None = None) -> None:
         self.gaz = gaz
         self.article_id = article_id
         self.published = published
+        # Whose "attorney general" a bare title means when nothing near it says: the country whose
+        # officials write in the article's language (lexicon.yaml's home_country).
+        self.home_country = home_country
         self.entities: dict[str, Entity] = {}
         self.country_votes: Counter[str] = Counter()
         self._aliases: dict[str, str] = {}  # acronym -> the expansion it followed
@@ -102,15 +107,26 @@ class Resolver:
         return None
 
     # --- resolution ------------------------------------------------------------------------------
-    def resolve_sentence(self, mentions: list[Mention], words: list[str]) -> None:
-        """Give each mention of one sentence its canonical name (gazetteer or surface)."""
+    def resolve_sentence(self, mentions: list[Mention], words: list[str], text: str = "") -> None:
+        """Give each mention of one sentence its canonical name (gazetteer or surface).
+
+        A title or common noun shared by both countries' bodies ("Attorney General", "Defense Secretary")
+        is read by the country word right before it, else by the article's language, else by the sentence
+        and the article around it.
+        """
         context = self.sentence_countries(mentions, words)
         self.country_votes.update(context)
         for m in mentions:
             if m.kind == "alias":
                 m.canonical, m.type = m.entries[0].name, m.entries[0].type
             elif m.kind in ("title", "term"):
-                e = self.choose(m.entries, context)
+                before = re.search(r"([\w.]+)[’']?s?\s*$", text[:m.start]) if text else None
+                near = [c for c in [self.gaz.adjective_country(before.group(1)) if before else None] if c]
+                home = [self.home_country] if self.home_country else []
+                # "Attorney General Eric Holder": a title before a name is read by the article's language
+                # ahead of the sentence; "the navy", "the attorney general" alone by the sentence first.
+                named = m.kind == "title" and _NAME_AFTER.match(text, m.end)
+                e = self.choose(m.entries, near + (home + context if named else context + home))
                 if e is None:
                     m.canonical = None
                     continue
