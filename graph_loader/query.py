@@ -204,7 +204,7 @@ def check_limits(text: str, params: dict[str, Any] | None = None) -> None:
                               f"at most {MAX_OPERATOR_CHAIN:,} (use a list and reduce() or UNWIND)")
     depth, chars = _measure(params or {})
     if depth > MAX_PARAM_DEPTH:
-        raise QueryLimitError(f"a parameter nests lists or maps {depth} deep; at most {MAX_PARAM_DEPTH}")
+        raise QueryLimitError(f"a parameter nests lists or maps more than {MAX_PARAM_DEPTH} deep")
     if chars > MAX_PARAM_CHARS:
         raise QueryLimitError(f"the parameters hold {chars:,} characters; at most {MAX_PARAM_CHARS:,}")
 
@@ -668,6 +668,7 @@ def run_cli(args: argparse.Namespace, settings: Any) -> int:
     fmt = getattr(args, "format", None) or "table"
     try:
         text, canned = resolve_query(args.query)
+        check_limits(text)  # before anything reads a text of megabytes token by token
         overrides = parse_param_args(getattr(args, "param", None))
         params = canned.bind(overrides) if canned else overrides
         if not canned:
