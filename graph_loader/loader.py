@@ -18,6 +18,7 @@ import contextlib
 import functools
 import os
 import re
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -133,14 +134,56 @@ def connect_neo4j(settings: Settings) -> Any:
 # ------------------------------------------------------------------------------------ extraction
 
 
+# The loader's pid while its extraction workers may be forked (None otherwise). A process forked then asks
+# Linux to kill it when the loader dies: after `kill -9` of `portero load` its workers were left running,
+# adopted by init, about 230 MB each. Set per load, so other forks of this process are left alone.
+_WORKER_PARENT: int | None = None
+_PR_SET_PDEATHSIG = 1
+_LIBC: Any = None  # loaded in the loader, not in a freshly forked child
+
+
+def _die_with_parent() -> None:
+    """In a child forked during extraction: SIGKILL on the loader's death (Linux ``PR_SET_PDEATHSIG``)."""
+    parent = _WORKER_PARENT
+    if parent is None or _LIBC is None:
+        return
+    try:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the loader died between the fork and the prctl
+        os._exit(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_die_with_parent)
+
+
 def _extractions(articles: list[Article], nlp: Any,
                  workers: int = 1) -> Iterator[tuple[Article, Extraction | Exception]]:
     """Each article with its extraction, or with the exception its extraction raised.
 
     Articles are parsed in batches (``nlp.pipe``); if one breaks the batch, the rest are read one by one.
+    Worker processes forked meanwhile end with this process, however it ends.
     """
     from .extract import extract_article, extract_articles
 
+    global _WORKER_PARENT, _LIBC
+    if _LIBC is None and sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError):
+            _LIBC = ctypes.CDLL(None, use_errno=True)
+    _WORKER_PARENT = os.getpid()
+    try:
+        yield from _extracted(articles, nlp, workers, extract_article, extract_articles)
+    finally:
+        _WORKER_PARENT = None
+
+
+def _extracted(articles: list[Article], nlp: Any, workers: int, extract_article: Callable[..., Extraction],
+               extract_articles: Callable[..., Iterator[Extraction]]
+               ) -> Iterator[tuple[Article, Extraction | Exception]]:
     it = extract_articles(articles, nlp, n_process=workers)
     for i, article in enumerate(articles):
         try:

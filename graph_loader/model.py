@@ -113,25 +113,50 @@ class Event:
     trigger: str = ""
     # Administrations in power at the event's date (from general knowledge, not from the text).
     during: list[Entity] = field(default_factory=list)
+    # Who or what a happening happened to (ontology.yaml's ``happenings``), set by the extraction, which
+    # knows the participants' labels: the person extradited, the law reformed.
+    key: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        main = [p.entity for p in self.participants if p.role in ("agent", "subject")][:2]
+        main = list(self.key[:2]) or [p.entity for p in self.participants if p.role in ("agent", "subject")][:2]
         label = f"{self.type}: {', '.join(main)}" if main else self.type
         return f"{label} ({self.date})" if self.date else label
 
     @property
     def id(self) -> str:
-        # Content-derived: the same event told by two articles (type, date, main actors) is one node.
-        main = sorted(normalise_name(p.entity) for p in self.participants if p.role in ("agent", "subject"))
-        key = "|".join([self.type, self.date or "", *main]) if main else "|".join(
-            [self.type, self.date or "", self.evidence.article_id, str(self.evidence.start)])
+        """Content-derived, so the same event told by two articles is one node.
+
+        A happening (an extradition, a killing, a reform) is its type, year and key participants: "the
+        1985 killing of Camarena" and "Camarena was killed on February 7, 1985" meet, while two arrests of
+        one man in 1985 and 2022 stay two. Other events (statements, meetings) keep their full date and
+        main actors.
+
+        >>> ev = lambda t, d, who: Event(t, Evidence("a", "s", 0, 1), [Participant(who, "subject")], d, key=(who,))
+        >>> ev("Arrest", "1985", "Rafael Caro Quintero").id == ev("Arrest", "1985-04-04", "Rafael Caro Quintero").id
+        True
+        >>> ev("Arrest", "1985", "Rafael Caro Quintero").id == ev("Arrest", "2022", "Rafael Caro Quintero").id
+        False
+        >>> ev("Killing", None, "Enrique Camarena").id == ev("Killing", "1985", "Enrique Camarena").id  # once
+        True
+        """
+        from .ontology import load_ontology
+
+        happening = load_ontology().happenings.get(self.type)
+        if happening is not None and self.key:
+            when = "" if happening.once else (self.date or "")[:4]
+            key = "|".join([self.type, when, *sorted({normalise_name(k) for k in self.key})])
+        else:
+            main = sorted(normalise_name(p.entity) for p in self.participants if p.role in ("agent", "subject"))
+            key = "|".join([self.type, self.date or "", *main]) if main else "|".join(
+                [self.type, self.date or "", self.evidence.article_id, str(self.evidence.start)])
         return "event:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, "date": self.date,
                 "participants": [{"entity": p.entity, "role": p.role} for p in self.participants],
-                "evidence": self.evidence.sentence, "trigger": self.trigger}
+                "evidence": self.evidence.sentence, "trigger": self.trigger,
+                **({"key": list(self.key)} if self.key else {})}
 
 
 @dataclass

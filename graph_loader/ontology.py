@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,11 +45,20 @@ class RelType:
 
 
 @dataclass(frozen=True)
+class Happening:
+    """An event type that happens once to its key participants (see ``happenings`` in ontology.yaml)."""
+
+    key_labels: tuple[str, ...]
+    once: bool = False
+
+
+@dataclass(frozen=True)
 class Ontology:
     nodes: dict[str, NodeType]
     event_types: dict[str, str]
     actor_labels: tuple[str, ...]
     relationships: dict[str, RelType]
+    happenings: dict[str, Happening] = field(default_factory=dict)
 
     def allows(self, source_label: str, rel: str, target_label: str) -> bool:
         """Whether ``(source_label)-[rel]->(target_label)`` is allowed."""
@@ -102,7 +111,13 @@ def _parse(data: dict) -> Ontology:
                              tuple(spec.get("properties", [])), spec["colour"], tuple(spec.get("roles", [])))
     for label in data["actor_labels"]:
         _check(label in nodes, f"actor label {label!r} is not a node label")
-    return Ontology(nodes, dict(data["event_types"]), tuple(data["actor_labels"]), rels)
+    happenings = {}
+    for etype, spec in (data.get("happenings") or {}).items():
+        _check(etype in data["event_types"], f"happening {etype!r} is not an event type")
+        for label in spec["key"]:
+            _check(label in nodes, f"happening {etype}: unknown label {label!r}")
+        happenings[etype] = Happening(tuple(spec["key"]), bool(spec.get("once", False)))
+    return Ontology(nodes, dict(data["event_types"]), tuple(data["actor_labels"]), rels, happenings)
 
 
 @lru_cache(maxsize=1)

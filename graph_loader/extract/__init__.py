@@ -20,6 +20,7 @@ from ..settings import load_settings
 from .claims import find_claims
 from .context import ArticleState, build_view, remember
 from .dates import find_date
+from .event_merge import merge_article_events
 from .events import find_events
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import words
@@ -304,8 +305,12 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
                  if k in b.entities and b.onto.allows(b.entities[k].type, "PARTICIPANT", "Event")]
         if not parts:
             continue
+        happening = b.onto.happenings.get(fe.type)
+        key = tuple(dict.fromkeys(b.entities[k].name for k, role in fe.participants if k in b.entities
+                                  and role in ("subject", "target")
+                                  and types.get(k) in (happening.key_labels if happening else ())))
         ev = Event(fe.type, b.evidence, parts, _event_date(fe.trigger, view, b.article.published, state),
-                   fe.trigger.text)
+                   fe.trigger.text, key=key)
         ev.during = _during(b, ev, fe.participants)
         b.events.append(ev)
         agents = [k for k, r in fe.participants if r == "agent"]
@@ -365,7 +370,8 @@ def _statement_owner(view, state: ArticleState) -> None:
 
 
 def _finish(b: _Builder) -> Extraction:
-    ex = Extraction(b.article, list(b.entities.values()), b.events, list(b.relations.values()), b.claims)
+    events = merge_article_events(b.events)
+    ex = Extraction(b.article, list(b.entities.values()), events, list(b.relations.values()), b.claims)
     if not ex.entities:
         ex.notes.append(f"{b.article.path or b.article.id}: no actors found")
     if b.article.language == "es" and _spanish_or_none() is None:

@@ -18,7 +18,8 @@ VERB_TRIGGERS = {
     "announce": "Announcement", "unveil": "Announcement", "launch": "Announcement",
     "deny": "Denial", "reject": "Denial", "refute": "Denial",
     "speak": "Consultation", "talk": "Consultation", "consult": "Consultation", "meet": "Consultation",
-    "visit": "Consultation", "confer": "Consultation",
+    "visit": "Consultation", "confer": "Consultation", "attend": "Consultation", "host": "Consultation",
+    "convene": "Consultation",
     "train": "Training",
     "reform": "Reform", "amend": "Reform",
     "extradite": "Extradition",
@@ -53,17 +54,19 @@ CARRIED_NOUNS = {"call", "statement", "conversation", "announcement", "denial"}
 INTENT_VERBS = {"plan", "intend", "expect", "prepare", "seek", "want", "hope", "aim", "propose", "promise",
                 "threaten", "vow", "pledge"}
 # Verb phrases: the verb's lemma and a word that must hang on it ("taken into custody", "found guilty").
-PHRASE_TRIGGERS = {("take", "custody"): "Arrest", ("find", "guilty"): "Trial", ("plead", "guilty"): "Trial",
+PHRASE_TRIGGERS = {("take", "custody"): "Arrest", ("call", "on"): "Consultation",
+                   ("find", "guilty"): "Trial", ("plead", "guilty"): "Trial",
                    ("hand", "over"): "Transfer", ("swear", "in"): "Appointment", ("put", "trial"): "Trial"}
 # Verbs that only carry an event named by their object ("launched a training program").
 LIGHT_VERBS = {"launch", "hold", "conduct", "begin", "organize", "organise", "start", "host", "carry",
                "run", "approve", "pass", "reach", "sign"}
 # Verbs that need a participant of a given kind to count (a "sentence" is also a word for text).
 NEEDS_WITH = {"speak", "talk", "meet"}
+NEEDS_FORUM = {"attend", "host", "convene"}
 PREP_ROLES = {"to": "destination", "into": "destination", "with": "target", "in": "location",
               "at": "location", "by": "agent", "of": "subject", "including": "subject", "from": "agent",
               "against": "target", "for": "subject", "as": "subject", "on": "location",
-              "between": "agent", "among": "agent"}
+              "between": "agent", "among": "subject"}
 TARGET_EVENTS = {"Killing", "Consultation", "Denial"}
 
 
@@ -213,6 +216,12 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
         key = view.key_at(trigger.head)
         if key:
             add(key, "subject", 0)
+    if trigger.pos_ == "VERB" and not subjects_of(trigger) and trigger.dep_ in ("pcomp", "advcl", "xcomp"):
+        # "In announcing the extraditions, Attorney General X said": the main clause's subject acts
+        main = next((a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX") and subjects_of(a)), None)
+        for child in subjects_of(main) if main is not None else []:
+            for key in view.keys_in(child, same_clause=True):
+                add(key, "agent", 0)
     return [(k, role) for k, (_, role) in sorted(found.items(), key=lambda kv: kv[1][0])]
 
 
@@ -249,6 +258,8 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
         etype = None
         phrase = next((t for (v, w), t in PHRASE_TRIGGERS.items() if v == lemma and tok.pos_ == "VERB" and any(
             d.lower_ == w for c in tok.children for d in [c, *c.children])), None)
+        if phrase == "Consultation" and any(c.dep_ in ("xcomp", "ccomp") for c in tok.children):
+            phrase = None  # "called on Congress to act" urges; "called on the minister" visits
         if phrase:
             etype = phrase
         elif tok.pos_ in ("VERB", "AUX") and lemma in verb_triggers:
@@ -260,6 +271,9 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
             if lemma in NEEDS_WITH and not any(c.dep_ == "prep" and c.lower_ in ("with", "to")
                                                for c in tok.children):
                 continue
+            if lemma in NEEDS_FORUM and not any(types.get(view.key_at(d) or "") == "Initiative"
+                                                for c in tok.children if c.dep_ == "dobj" for d in c.subtree):
+                continue  # "attended the Defense Ministerial", not "attended the funeral"
             if lemma == "name" and not any(c.dep_ in ("oprd", "nsubjpass") or c.lower_ == "as"
                                            for c in tok.children):
                 continue
