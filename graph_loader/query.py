@@ -649,9 +649,22 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         print(result.notice, file=sys.stderr)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(message: str) -> str:
+    """``message`` as one terminal line: whitespace runs become one space, other control characters (a
+    terminal escape sequence in a query or a file name) are shown escaped, never sent to the terminal.
+
+    >>> one_line("bad\\nname\\x1b[2J  here")
+    'bad name\\\\x1b[2J here'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(message.split()))
+
+
 def _say(message: str, settings: Any = None) -> None:
     """One line on stderr, in the ``portero: problem`` form of the other verbs; never the password."""
-    text = " ".join(message.split())
+    text = one_line(message)
     secret = getattr(settings, "neo4j_password", "") if settings is not None else ""
     if secret:
         text = text.replace(secret, "***")

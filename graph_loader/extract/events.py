@@ -198,9 +198,9 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
     carrier = None
     if anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in CARRIERS:
         carrier = anchor.head
-    elif anchor.dep_ == "pobj" and anchor.head.lower_ == "with" and anchor.head.head.pos_ == "VERB":
-        carrier = anchor.head.head  # "opened with a training course"
-    if trigger.pos_ == "NOUN" and carrier is not None:
+    elif anchor.dep_ == "pobj" and anchor.head.lower_ in ("with", "at", "during") and anchor.head.head.pos_ == "VERB":
+        carrier = anchor.head.head  # "opened with a training course", "said X at the Strategic Dialogue"
+    if trigger.pos_ in ("NOUN", "PROPN") and carrier is not None:
         for child in subjects_of(carrier) + [c for c in carrier.children if c.dep_ == "agent"]:
             for key in view.keys_in(child):
                 add(key, "agent", 0)
@@ -223,6 +223,33 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
             for key in view.keys_in(child, same_clause=True):
                 add(key, "agent", 0)
     return [(k, role) for k, (_, role) in sorted(found.items(), key=lambda kv: kv[1][0])]
+
+
+COURSE_WORDS = {"training", "police", "instructor", "investigation", "investigators", "investigator", "tactical",
+                "certification", "forensic", "officers"}
+
+
+def _noun_lemma(tok: Token, table: dict[str, str]) -> str | None:
+    """The trigger word a noun is, from its lemma or its written form, plural or not ("Courses")."""
+    for w in (tok.lemma_.lower(), tok.lower_, tok.lower_[:-1] if tok.lower_.endswith("s") else ""):
+        if w in table:
+            return w
+    return None
+
+
+def _held(view: SentenceView, tok: Token) -> bool:
+    """A forum named as a meeting that took place: 'at the December 14 U.S.-Mexico Strategic Dialogue',
+    'hosted the Defense Ministerial'."""
+    key = view.key_at(tok)
+    first = min((t for t in view.doc if view.key_at(t) == key), key=lambda t: t.i)
+    head = tok
+    while head.dep_ in ("compound", "amod", "nmod", "flat", "appos") and head.head.i != head.i:
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ in ("at", "during", "en", "durante"):
+        return True
+    if head.dep_ in ("dobj", "obj") and head.head.lemma_.lower() in CARRIERS:
+        return True
+    return any(t.ent_type_ == "DATE" for t in view.doc[max(0, first.i - 3):first.i])
 
 
 def _carried(noun: Token) -> bool:
@@ -265,7 +292,7 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
         elif tok.pos_ in ("VERB", "AUX") and lemma in verb_triggers:
             etype = verb_triggers[lemma]
             if lemma in LIGHT_VERBS and any(
-                    d.lemma_.lower() in NOUN_TRIGGERS and d.i != tok.i
+                    _noun_lemma(d, NOUN_TRIGGERS) and d.i != tok.i
                     for c in tok.children if c.dep_ == "dobj" for d in c.subtree):
                 continue  # the object names the event: "launched a training program"
             if lemma in NEEDS_WITH and not any(c.dep_ == "prep" and c.lower_ in ("with", "to")
@@ -279,15 +306,18 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
                 continue
             if etype == "Agreement" and _negated(tok):
                 continue
-        elif tok.pos_ in ("NOUN", "PROPN") and lemma in noun_triggers:
+        elif tok.pos_ in ("NOUN", "PROPN") and (noun := _noun_lemma(tok, noun_triggers)):
+            lemma = noun
             etype = noun_triggers[lemma]
             if etype == "Agreement" and _negated(tok):
                 continue
             if etype == "Training" and lemma == "course" and not any(
-                    c.lower_ in ("training", "police") for c in tok.subtree):
+                    c.lower_ in COURSE_WORDS for c in [*tok.subtree, *tok.lefts]):
                 continue
             if lemma in CARRIED_NOUNS and not _carried(tok):
                 continue
+            if tok.pos_ == "PROPN" and types.get(view.key_at(tok) or "") == "Initiative" and not _held(view, tok):
+                continue  # "the High-Level Security Dialogue" named as a programme, not a meeting held
         if etype is None:
             continue
         if _intended(tok, intents) and etype not in ("Announcement", "Statement", "Denial", "Agreement"):

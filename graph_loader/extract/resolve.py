@@ -14,6 +14,8 @@ from ..model import Entity, Evidence, normalise_name
 from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
+_KNOWN_AS = re.compile(r"\b(?:also known as|better known as|known as|a\.k\.a\.?|aka|alias|alias of|apodado|"
+                       r"conocido como|alias de)\s*[\"“‘']?$", re.I)
 _NAME_AFTER = re.compile(r"\s+(?:(?:Gen|Adm|Dr|Mr|Mrs|Ms|Lt|Col)\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]")
 _PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
 
@@ -173,6 +175,7 @@ class Resolver:
         # 'Ismael "El Tigre" Barraza' ... "El Tigre led": the nickname alone is still that person
         nicknames = {normalise_name(m.nickname): full.get(m.canonical, m.canonical)
                      for m in all_mentions if m.nickname and m.canonical}
+        nicknames.update(self._known_as(all_mentions, sentences, full))
         for m in all_mentions:
             if not m.canonical:
                 continue
@@ -232,22 +235,43 @@ class Resolver:
         return list(self.entities.values())
 
 
+    @staticmethod
+    def _known_as(all_mentions: list[Mention], sentences: list[tuple[str, int, int]],
+                  full: dict[str, str]) -> dict[str, str]:
+        """'Ruben Oseguera-Gonzalez, also known as El Menchito': the second name is the person's alias."""
+        out: dict[str, str] = {}
+        for m in all_mentions:
+            if not m.canonical or m.type == "Person" and m.kind != "ner":
+                continue
+            before = sentences[m.sent][0][:m.start]
+            if not _KNOWN_AS.search(before):
+                continue
+            person = max((x for x in all_mentions if x.sent == m.sent and x.type == "Person" and x.canonical
+                          and x.end <= m.start and x is not m), key=lambda x: x.end, default=None)
+            if person is not None:
+                out[normalise_name(m.canonical)] = full.get(person.canonical, person.canonical)
+        return out
+
     def _join_short_forms(self, all_mentions: list[Mention]) -> None:
         """Bodies named in full once and shortly after: "U.S.-Mexico Defense Bilateral Working Group",
         "the Defense Bilateral Working Group", "DBWG"; "Arellano Felix Organization", "AFO"."""
-        bodies = {m.canonical for m in all_mentions if m.canonical and m.type != "Person" and m.kind != "alias"}
-        longest = sorted(bodies, key=lambda n: -len(_name_tokens(n)))
-        for m in all_mentions:
-            if not m.canonical or m.type == "Person" or m.kind == "alias":
-                continue
-            toks = _name_tokens(m.canonical)
-            longer = [n for n in longest if len(_name_tokens(n)) > len(toks) >= 3
-                      and _name_tokens(n)[-len(toks):] == toks]
-            if not longer and m.canonical.isupper() and 2 <= len(m.canonical) <= 6:
-                longer = [n for n in longest if n != m.canonical and (is_acronym_of(m.canonical, n) or any(
-                    is_acronym_of(m.canonical, " ".join(_name_tokens(n)[k:])) for k in (1, 2, 3)))]
-            if len(set(longer)) == 1:
-                m.canonical = longer[0]
+        for acronyms in (False, True):  # short forms first, so that an acronym meets one full name
+            bodies = {m.canonical for m in all_mentions if m.canonical and m.type != "Person" and m.kind != "alias"}
+            longest = sorted(bodies, key=lambda n: -len(_name_tokens(n)))
+            for m in all_mentions:
+                if not m.canonical or m.type == "Person" or m.kind == "alias":
+                    continue
+                toks = _name_tokens(m.canonical)
+                if not acronyms:
+                    longer = [n for n in longest if len(_name_tokens(n)) > len(toks) >= 3
+                              and _name_tokens(n)[-len(toks):] == toks]
+                elif m.canonical.isupper() and 2 <= len(m.canonical) <= 6:
+                    longer = [n for n in longest if n != m.canonical and (is_acronym_of(m.canonical, n) or any(
+                        is_acronym_of(m.canonical, " ".join(_name_tokens(n)[k:])) for k in (1, 2, 3)))]
+                else:
+                    longer = []
+                if len(set(longer)) == 1:
+                    m.canonical = longer[0]
 
 
 def _is_part_of(short: list[str], long: list[str]) -> bool:
