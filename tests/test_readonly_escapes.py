@@ -296,3 +296,19 @@ def test_every_library_query_passes_the_plan_check(escape_db, neo4j_settings):
 ])
 def test_ordinary_reads_pass_the_plan_check(escape_db, neo4j_settings, query: str):
     run_read_only(escape_db, query, database=neo4j_settings.neo4j_database, timeout_s=30)
+
+
+def test_error_line_shows_control_characters_escaped(capsys, tmp_path):
+    """A terminal escape sequence or a line break in a file name reaches the terminal escaped, on one line."""
+    import argparse
+
+    from graph_loader.query import run_cli
+    from graph_loader.settings import load_settings
+
+    name = str(tmp_path / "bad\x1b[2J\x07.cypher")
+    args = argparse.Namespace(query=name, param=[], format="table")
+    assert run_cli(args, load_settings({"NEO4J_URI": "bolt://127.0.0.1:9"})) == 2
+    err = capsys.readouterr().err
+    line = _one_line(err)
+    assert line.endswith("bad\\x1b[2J\\x07.cypher: no such file"), line
+    assert "\x1b" not in err and "\x07" not in err
