@@ -69,7 +69,7 @@ def test_sample_events_told_by_several_articles_are_one_node_in_the_embedded_sto
 def test_sample_events_told_by_several_articles_are_one_node_in_neo4j(loaded_neo4j, neo4j_settings, etype, who, n):
     records = loaded_neo4j.execute_query(
         "MATCH (a {name: $who})-[:PARTICIPANT]->(e:Event) WHERE $etype IN labels(e) "
-        "RETURN e.articles AS articles", {"who": who, "etype": etype},
+        "RETURN DISTINCT e.articles AS articles", {"who": who, "etype": etype},
         database_=neo4j_settings.neo4j_database).records
     assert len(records) == 1
     assert len(records[0]["articles"]) == n
