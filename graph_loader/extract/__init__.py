@@ -313,6 +313,7 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
                    fe.trigger.text, key=key)
         ev.during = _during(b, ev, fe.participants)
         b.events.append(ev)
+        _take_part(b, fe.type, [k for k, _ in fe.participants], types)
         agents = [k for k, r in fe.participants if r == "agent"]
         if fe.type == "Announcement" and agents:
             state.statement_owner = agents[0]
@@ -321,6 +322,22 @@ def _events(b: _Builder, view, types: dict[str, str], state: ArticleState) -> No
             for k, r in fe.participants:
                 if r == "subject" and types.get(k) == "Initiative" and types.get(agents[0]) == "Agency":
                     b.relate(agents[0], "LEADS", k, {}, b.evidence)
+
+
+# Events in which the actors present take part in the programme the event belongs to.
+_TAKING_PART = {"Consultation", "Agreement", "Training"}
+
+
+def _take_part(b: _Builder, event_type: str, keys: list[str], types: dict[str, str]) -> None:
+    """'Kahl hosted the 11th meeting of the Defense Bilateral Working Group': who meets in a programme's
+    meeting, signs its agreement or attends its training takes part in it."""
+    if event_type not in _TAKING_PART:
+        return
+    programmes = [k for k in keys if types.get(k) == "Initiative"]
+    for prog in programmes[:1]:
+        for k in keys:
+            if types.get(k) in ("Person", "Agency", "Country", "Organization"):
+                b.relate(k, "PARTICIPATES_IN", prog, {"status": "confirmed"}, b.evidence)
 
 
 def _event_date(trigger, view, published: str | None, state: ArticleState) -> str | None:

@@ -27,7 +27,7 @@ TITLE_WORDS = {
     "admiral", "sergeant", "sgt", "lt", "capt", "col", "adm", "president-elect", "alleged", "accused",
     "convicted", "late", "capo", "narco", "trafficking", "of", "and", "public", "national", "civilian",
     "protection", "homeland", "state", "justice", "dea", "fbi", "cia", "ranking", "member", "members",
-    "chairman", "chairwoman", "undersecretary", "honorable",
+    "chairman", "chairwoman", "undersecretary", "honorable", "commissioner",
     # Spanish: "la presidenta Claudia Sheinbaum", "el secretario ... Omar García Harfuch"
     "presidenta", "presidente", "secretario", "secretaria", "fiscal", "directora",
     "embajador", "embajadora", "procurador", "procuradora", "canciller", "subsecretario", "subsecretaria",

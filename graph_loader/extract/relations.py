@@ -24,7 +24,9 @@ Ensure = Callable[[str, str], str]  # (name, type) -> key
 
 LEADER_WORDS = {"president", "director", "administrator", "secretary", "minister", "chief", "head",
                 "commander", "leader", "founder", "co-founder", "cofounder", "boss", "governor", "mayor", "chair",
-                "chairman", "chairwoman", "czar", "kingpin", "capo"}
+                "chairman", "chairwoman", "czar", "kingpin", "capo", "commissioner", "comisionado", "presidenta",
+                "presidente", "secretario", "secretaria", "directora", "jefe", "jefa", "titular", "canciller",
+                "comandante", "gobernador", "gobernadora"}
 MEMBER_WORDS = {"agent", "officer", "official", "spokesperson", "spokesman", "spokeswoman", "investigator",
                 "undersecretary",
                 "prosecutor", "analyst", "member", "operative", "lieutenant", "deputy", "ambassador",
@@ -90,8 +92,13 @@ def _before(doc, m) -> tuple[int, bool]:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     i = span.start - 1
     skipped = False
-    while i >= 0 and doc[i].lower_.strip(".") in RANKS | {""}:
-        i -= 1
+    while i >= 0:
+        if doc[i].lower_.strip(".") in RANKS | {""}:
+            i -= 1
+        elif doc[i].text == ")" and i >= 2 and doc[i - 2].text == "(" and doc[i - 1].text.isupper():
+            i -= 3  # "Finance Secretary (SHCP) José Antonio Meade"
+        else:
+            break
         skipped = True
     return i, skipped
 
@@ -304,11 +311,12 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
         if span is None or span.start == 0:
             continue
         prev = doc[span.start - 1]
-        if prev.text in ("'s", "’s") and span.start >= 2:
+        possessive = prev.text in ("'s", "’s") and span.start >= 2
+        if possessive:
             prev = doc[span.start - 2]
         owner = _owner(view, prev, gaz, ensure)
-        if owner and types.get(owner) == "Country":
-            out.append((m.key, "PART_OF", owner, {}))
+        if owner and (types.get(owner) == "Country" or possessive and types.get(owner) == "Agency") and owner != m.key:
+            out.append((m.key, "PART_OF", owner, {}))  # "Treasury's Financial Crimes Enforcement Network"
         elif m.text.split()[0] in ("U.S.", "US", "Mexican", "Mexico's", "Mexico’s"):
             country = gaz.adjective_country(m.text.split()[0].replace("’s", "").replace("'s", "")) or (
                 "Mexico" if m.text.startswith("Mexico") else None)
