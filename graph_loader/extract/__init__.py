@@ -31,7 +31,9 @@ from .relations import (
     field_office_relations,
     forum_relations,
     part_of_relations,
+    partner_relations,
     place_relations,
+    role_relations,
     title_relations,
     verb_relations,
 )
@@ -246,7 +248,9 @@ def _extract(article: Article, docs: list) -> Extraction:
         types = b.types()
         for src, rtype, tgt, props in [*part_of_relations(view, types, gaz, b.ensure), *place_relations(view, types),
                                        *forum_relations(view, gaz, b.ensure),
-                                       *field_office_relations(view, gaz, b.ensure)]:
+                                       *field_office_relations(view, gaz, b.ensure),
+                                       *role_relations(view, types, gaz, b.ensure),
+                                       *partner_relations(view, types)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
         types = b.types()

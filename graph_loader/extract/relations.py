@@ -64,13 +64,15 @@ def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
     """
     kind = None
     for t in tokens:
-        w = t.lower_
+        w = t.lower_ if t.lower_ in LEADER_WORDS | MEMBER_WORDS else t.lower_.removesuffix("s")
         if w in LEADER_WORDS and kind is None:
             kind = "LEADS"
         elif w in MEMBER_WORDS and kind is None:
             kind = "MEMBER_OF"
     if kind == "LEADS" and any(t.lower_ in DEPUTY_WORDS for t in tokens):
         kind = "MEMBER_OF"
+    if any(t.lower_ == "charge" for t in tokens):
+        kind = "LEADS"  # a special agent in charge heads the office
     words = [t.text for t in tokens if t.lower_ in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS]
     return kind, " ".join(words)
 
@@ -93,7 +95,7 @@ def _before(doc, m) -> tuple[int, bool]:
     i = span.start - 1
     skipped = False
     while i >= 0:
-        if doc[i].lower_.strip(".") in RANKS | {""}:
+        if _is_rank(doc[i]):
             i -= 1
         elif doc[i].text == ")" and i >= 2 and doc[i - 2].text == "(" and doc[i - 1].text.isupper():
             i -= 3  # "Finance Secretary (SHCP) José Antonio Meade"
@@ -140,16 +142,21 @@ def _preceding_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     titles: list[Token] = []
     i = span.start - 1
-    while i >= 0 and len(titles) < 6:
+    while i >= 0 and len(titles) < 8:
         t = doc[i]
         owner = _owner(view, t, gaz, ensure)
+        if owner and titles and t.lower_ in SERVICE_WORDS and all(_is_rank(x) for x in titles):
+            i -= 1  # "Pentagon spokesman Navy Capt. Jeff Davis": the service belongs to the rank
+            continue
+        if owner and not titles:
+            return _title_of_body(view, i, owner, m, types)
         if owner and titles:
             kind, title = _title_words(titles)
             last = next((t.lower_ for t in reversed(titles) if t.lower_ in LEADER_WORDS | MEMBER_WORDS), "")
             if kind and _fits_country(owner, kind, last, types):
                 return (m.key, kind, owner, {"title": title})
             return None
-        if t.text == "," and all(x.lower_.strip(".") in RANKS for x in titles):
+        if t.text == "," and all(_is_rank(x) for x in titles):
             # "The U.S. Defense Secretary, Chuck Hagel": a title phrase closed by the comma
             j = i - 1
             owner = _owner(view, doc[j], gaz, ensure) if j >= 0 else None
@@ -161,11 +168,49 @@ def _preceding_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
             return None
         if t.lower_ == "and" and any(x.lower_ in LEADER_WORDS | MEMBER_WORDS for x in titles):
             return None  # "the Attorney General and Secretary Mayorkas": two people
-        if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER | DEPUTY_WORDS or t.lower_.strip(".") in RANKS:
+        if t.lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER | DEPUTY_WORDS or _is_rank(t) or (
+                t.lower_ in ("in", "charge") and _in_charge(doc, t)):
             titles.insert(0, t)
             i -= 1
             continue
         return None
+    return None
+
+
+def _is_rank(t: Token) -> bool:
+    """A rank or form of address ("Gen.", "Adm", "Dr."), or the full stop the tokenizer split off one."""
+    return t.lower_.strip(".") in RANKS | {""}
+
+
+SERVICE_WORDS = {"navy", "army", "marine", "marines", "air", "force", "coast", "guard"}
+
+
+def _in_charge(doc, t: Token) -> bool:
+    """'Special Agent in Charge': 'in' and 'charge' belong to the title only together."""
+    return (t.lower_ == "charge" and t.i > 0 and doc[t.i - 1].lower_ == "in") or (
+        t.lower_ == "in" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "charge")
+
+
+def _title_of_body(view: SentenceView, i: int, owner: str, m, types: dict[str, str]) -> Found | None:
+    """'Special Agent in Charge of the DEA San Diego Field Division William R. Sherman': a title, 'of', the
+    body, then the name."""
+    doc = view.doc
+    while i >= 0 and view.key_at(doc[i]) == owner:
+        i -= 1
+    if i >= 0 and doc[i].lower_ in ("the", "our"):
+        i -= 1
+    if i < 0 or doc[i].lower_ not in ("of", "for"):
+        return None
+    titles: list[Token] = []
+    i -= 1
+    while i >= 0 and len(titles) < 6 and (doc[i].lower_ in LEADER_WORDS | MEMBER_WORDS | TITLE_FILLER | DEPUTY_WORDS
+                                          or _in_charge(doc, doc[i])):
+        titles.insert(0, doc[i])
+        i -= 1
+    kind, title = _title_words(titles)
+    if kind and _fits_country(owner, kind, next((t.lower_ for t in reversed(titles)
+                                                 if t.lower_ in LEADER_WORDS | MEMBER_WORDS), ""), types):
+        return (m.key, kind, owner, {"title": title})
     return None
 
 
@@ -175,6 +220,8 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
     doc = view.doc
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     j = span.end
+    if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text == ",":
+        j += 2  # "Eduardo Arellano-Felix, 55, one of the alleged members of ..."
     window: list[Token] = []
     while j < len(doc) and len(window) < 12 and doc[j].text not in (".", ";", "—", "(") and not (
             window and doc[j].text == ","):
@@ -193,7 +240,7 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
             return (m.key, "MEMBER_OF", key, {})  # "Roberto Velasco of the Foreign Ministry"
     if not _opens_apposition(window):
         return None
-    words = [t for t in window if t.lower_ in LEADER_WORDS | MEMBER_WORDS]
+    words = [t for t in window if _title_word(t)]
     if not words:
         return None
     first_title = words[0]
@@ -266,6 +313,12 @@ APPOINT_VERBS = {"appointed", "named", "nominated", "confirmed", "sworn", "picke
 LEAD_VERBS = {"heads", "leads", "led", "headed", "runs", "ran", "directs", "directed", "commands", "commanded"}
 
 
+def _title_word(t: Token) -> bool:
+    """A leader's or member's title, singular or plural ("members of", "agents of")."""
+    w = t.lower_
+    return w in LEADER_WORDS | MEMBER_WORDS or (w.endswith("s") and w[:-1] in LEADER_WORDS | MEMBER_WORDS)
+
+
 def _opens_apposition(window: list[Token]) -> bool:
     """', the DEA administrator', ', who was appointed DEA director', ' as secretary of Security'."""
     if not window:
@@ -283,7 +336,7 @@ def _opens_apposition(window: list[Token]) -> bool:
         return bool(set(rest) & (APPOINT_VERBS | LEAD_VERBS)) and not any(
             t.ent_type_ in ("PERSON", "Person") for t in window[1:4])
     return bool(window) and (first in ("the", "a", "an", "then", "now", "former", "its", "his", "her", "their",
-                                       "mexico", "mexico's", "also", "currently")
+                                       "mexico", "mexico's", "also", "currently", "one")
                              or window[0].ent_type_ not in ("", "PERSON", "Person", "DATE", "CARDINAL"))
 
 
@@ -322,6 +375,40 @@ def part_of_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer,
                 "Mexico" if m.text.startswith("Mexico") else None)
             if country:
                 out.append((m.key, "PART_OF", ensure(country, "Country"), {}))
+    return out
+
+
+COPULAS = {"be", "serve", "become", "remain", "act", "ser", "fungir", "desempeñar"}
+REPRESENT_VERBS = {"represent", "representar"}
+
+
+def role_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
+    """A person's post said with a verb: 'X was the second in command of the Gulf Cartel', 'X serves as
+    director of the FBI', 'Mr. Mendez representing the Prosecutor General's Office'."""
+    out: list[Found] = []
+    for tok in view.doc:
+        lemma = tok.lemma_.lower()
+        if lemma in REPRESENT_VERBS:
+            people = [k for c in subjects_of(tok) for k in view.keys_in(c)]
+            if tok.dep_ in ("acl", "relcl", "advcl") and view.key_at(tok.head):
+                people.append(view.key_at(tok.head))
+            bodies = [k for c in tok.children if c.dep_ in ("dobj", "obj") for k in view.keys_in(c)]
+            out += [(p, "MEMBER_OF", b, {}) for p in people for b in bodies[:1]
+                    if types.get(p) == "Person" and types.get(b) in ("Agency", "Organization")]
+        elif lemma in COPULAS:
+            people = [k for c in subjects_of(tok) for k in view.keys_in(c, same_clause=True)
+                      if types.get(k) == "Person"]
+            roles = [c for c in tok.children if c.dep_ in ("attr", "acomp")] + [
+                g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("as", "como") for g in c.children]
+            for role in roles:
+                phrase = list(role.subtree)
+                text = " ".join(t.lower_ for t in phrase)
+                words = [t for t in phrase if _title_word(t)]
+                kind = "MEMBER_OF" if "second in command" in text else (_title_words(words[:1])[0] if words else None)
+                after = phrase[phrase.index(words[0]) + 1:] if words else phrase
+                body = next((view.key_at(t) for t in after if view.key_at(t)
+                             and types.get(view.key_at(t)) in ("Agency", "Organization", "Initiative")), None)
+                out += [(p, kind, body, {}) for p in people[:1] if kind and body]
     return out
 
 
@@ -383,6 +470,26 @@ def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazett
             if second and second != first:
                 return [(first, "WORKS_WITH", second, {})]
     return []
+
+
+PARTNER_NOUNS = {"partner", "partners", "counterpart", "counterparts", "socio", "socios", "contraparte",
+                 "contrapartes", "aliado", "aliados"}
+
+
+def partner_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
+    """'OFAC and its partners, including the DEA and Mexican authorities': the body works with each."""
+    out: list[Found] = []
+    for tok in view.doc:
+        if tok.lower_ not in PARTNER_NOUNS:
+            continue
+        owner = view.key_at(tok.head) if tok.dep_ == "conj" else None
+        owner = owner or next((view.key_at(c) for c in tok.children if c.dep_ == "poss" and view.key_at(c)), None)
+        if owner is None or types.get(owner) not in ACTOR_TYPES:
+            continue
+        listed = [k for c in tok.children if c.dep_ == "prep" and c.lower_ in ("including", "like", "such")
+                  for k in view.keys_in(c)]
+        out += [(owner, "WORKS_WITH", k, {}) for k in listed if k != owner and types.get(k) in ACTOR_TYPES]
+    return out
 
 
 def place_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
