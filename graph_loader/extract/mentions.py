@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from .gazetteer import GazEntry, Gazetteer
+from .lexicon import words
 
 ONTOLOGY_TYPES = {"Person", "Agency", "Country", "Organization", "Initiative", "Law", "Place"}
 
@@ -117,6 +119,29 @@ def field_office(text: str) -> tuple[str, str] | None:
     return (f"{m.group(1)} {m.group(2).strip()} Field {m.group(3)}", m.group(1)) if m else None
 
 
+_CAP = r"(?!(?:El|La|Los|Las|Dr|Dra|Sr|Sra|Lic|Ing)\b)[A-ZÁÉÍÓÚÑ][\wáéíóúñü-]*"
+_CONNECTORS = r"(?:de|del|la|las|los|el|para|contra|en|sobre|a|al)"
+
+
+@lru_cache(maxsize=1)
+def _institution_re() -> re.Pattern:
+    """Full names of public bodies in Spanish, head noun first ("Comisión Federal para la Protección contra
+    Riesgos Sanitarios"); "y" joins words of one name, never two bodies ("... de Marina y la Procuraduría")."""
+    heads = "|".join(sorted(words("es", "institution_heads"), key=len, reverse=True))
+    segment = r"(?:(?:\s+" + _CONNECTORS + r")*\s+" + _CAP + r"|\s+y\s+(?!(?:" + heads + r")\b)" + _CAP + ")"
+    return re.compile(r"\b(?:" + heads + r")" + segment + r"{1,12}")
+
+
+def _institution(text: str, gaz: Gazetteer) -> str:
+    """The longest start of a body's name that the gazetteer knows, else the whole name."""
+    words_ = text.split()
+    for n in range(len(words_), 1, -1):
+        head = " ".join(words_[:n])
+        if any(kind == "alias" for _, kind in gaz.lookup(head)):
+            return head
+    return text
+
+
 _NICKNAME_RE = re.compile(
     r"\b([A-ZÁÉÍÓÚÑ][\w-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w-]+)*)\s+[“\"‘']([A-ZÁÉÍÓÚÑ][\w .-]{0,30}?)[”\"’']\s+"
     r"([A-ZÁÉÍÓÚÑ][\w-]+(?:\s+[A-ZÁÉÍÓÚÑ][\w-]+){0,2})")
@@ -196,6 +221,10 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     for m in _NICKNAME_RE.finditer(text):
         first, nick, last = m.groups()
         found.append(Mention(f"{first} {last}", "Person", sent, m.start(), m.end(), "rule", nickname=nick))
+    for m in _institution_re().finditer(text):
+        name = _institution(m.group(), gaz)
+        if not any(_overlaps((m.start(), m.start() + len(name)), (f.start, f.end)) for f in found):
+            found.append(Mention(name, classify_org(name), sent, m.start(), m.start() + len(name), "rule"))
     for m in _COURT_RE.finditer(text):
         name = re.sub(r"^(?:United States|[Ff]ederal)", "U.S.", m.group())
         found.append(Mention(m.group(), "Agency", sent, m.start(), m.end(), "rule", canonical=name))
