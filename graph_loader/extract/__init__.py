@@ -215,7 +215,7 @@ def _extract(article: Article, docs: list) -> Extraction:
     per_sentence: dict[int, list[Mention]] = {}
     for i in keep:
         ms = find_mentions(docs[i], i, gaz)
-        b.resolver.resolve_sentence(ms, [t.text for t in docs[i]], docs[i].text)
+        b.resolver.resolve_sentence(ms, [t.text for t in docs[i]], docs[i].text, docs[i])
         b.resolver.bind_acronyms(ms, docs[i].text)
         per_sentence[i] = ms
         all_mentions.extend(ms)

@@ -36,7 +36,8 @@ TITLE_WORDS = {
     "agente", "comandante", "almirante", "señor", "señora", "licenciado", "licenciada", "jefe", "jefa",
     "titular", "gobernador", "gobernadora", "alcalde", "alcaldesa", "narcotraficante", "líder", "ministro",
     "ministra", "expresidente", "expresidenta", "exsecretario", "mexicano", "mexicana",
-    "estadounidense", "don", "doña",
+    "estadounidense", "don", "doña", "cónsul", "consul", "vicecónsul", "representante", "vocero", "vocera",
+    "portavoz", "funcionario", "funcionaria",
 }
 _ARTICLES = {"el", "la", "los", "las"}
 _AGENCY_WORDS = {
@@ -201,8 +202,8 @@ def _strip_title(span: Span) -> tuple[int, int] | None:
         toks.pop(0)
     while toks and (toks[-1].lower_ in ("'s", "’s", "’", "'") or toks[-1].is_punct):
         toks.pop()
-    if not toks or not any(t.text[:1].isupper() for t in toks):
-        return None
+    if not toks or not toks[0].text[:1].isupper():
+        return None  # "del Buró de Asuntos ...": what is left of a title is no name
     if any(t.text[:1].islower() and t.lower_ not in ("de", "del", "la", "los", "y", "van", "von", "da")
            for t in toks):
         return None
@@ -247,6 +248,10 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
         if any(_overlaps(run, (f.start, f.end)) for f in found):
             continue
         clashing = [e for e in doc.ents if _overlaps(run, (e.start_char, e.end_char))]
+        title = next((e for e in clashing if e.label_ in ONTOLOGY_TYPES and e.start_char <= run[0]), None)
+        if title is not None and len(clashing) == 1 and len(text[title.end_char:run[1]].split()) >= 2:
+            # "el secretario de Estado Antony Blinken": the gazetteer's title ends inside the run
+            run, clashing = (title.end_char + 1, run[1]), []
         if all(e.label_ in _WEAK_LABELS for e in clashing):
             found.append(Mention(text[run[0]:run[1]], "Person", sent, run[0], run[1], "rule"))
     for ent in doc.ents:

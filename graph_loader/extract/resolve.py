@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from spacy.tokens import Doc
+
 from ..model import Entity, Evidence, normalise_name
 from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
+_COUNTERPART_WORDS = {"with", "con", "between", "entre", "counterparts", "contrapartes", "homólogos", "pares"}
 _KNOWN_AS = re.compile(r"\b(?:also known as|better known as|known as|a\.k\.a\.?|aka|alias|alias of|apodado|"
                        r"conocido como|alias de)\s*[\"“‘']?$", re.I)
-_NAME_AFTER = re.compile(r"\s+(?:(?:Gen|Adm|Dr|Mr|Mrs|Ms|Lt|Col)\.?\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]")
+_NAME_AFTER = re.compile(r",?\s+(?:(?:Gen|Adm|Dr|Mr|Mrs|Ms|Lt|Col|General|Admiral|Almirante)\.?\s+)?"
+                         r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\s+[A-ZÁÉÍÓÚÑ]")
 _PREFIX = re.compile(r"^(?:the|u\.?s\.?|us|mexican|mexico'?s|american)\s+", re.I)
 
 
@@ -109,15 +113,46 @@ class Resolver:
         return None
 
     # --- resolution ------------------------------------------------------------------------------
-    def resolve_sentence(self, mentions: list[Mention], words: list[str], text: str = "") -> None:
+    def own_side(self, mentions: list[Mention], doc: Doc) -> list[str]:
+        """Countries a sentence gives its actors, leaving out quoted words and counterparts ("spoke with
+        Mexican military leaders"), which say nothing of the side a title-holder is on."""
+        quoted: set[int] = set()
+        inside = False
+        for t in doc:
+            if t.text in ("“", "”", '"', "«", "»"):
+                inside = t.text in ("“", "«") or (t.text == '"' and not inside)
+            elif inside:
+                quoted.add(t.i)
+
+        def counterpart(tok) -> bool:
+            return any(a.lower_ in _COUNTERPART_WORDS or any(c.dep_ == "case" and c.lower_ in _COUNTERPART_WORDS
+                                                             for c in a.children) for a in [tok, *tok.ancestors])
+
+        out: list[str] = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            country = m.entries[0].country if len(m.entries) == 1 and m.kind in ("alias", "title") else None
+            if country and span is not None and span.root.i not in quoted and not counterpart(span.root):
+                out.append(country)
+        for t in doc:
+            country = self.gaz.adjective_country(t.text)
+            if country and t.i not in quoted and not counterpart(t):
+                out.append(country)
+        return out
+
+    def resolve_sentence(self, mentions: list[Mention], words: list[str], text: str = "",
+                         doc: Doc | None = None) -> None:
         """Give each mention of one sentence its canonical name (gazetteer or surface).
 
         A title or common noun shared by both countries' bodies ("Attorney General", "Defense Secretary")
-        is read by the country word right before it, else by the article's language, else by the sentence
-        and the article around it.
+        is read by the country word right before it; a title before a name, by the sides the sentence gives
+        its actors and then the article's language; a title or noun alone, by the sentence, the article's
+        language and the article around it.
         """
         context = self.sentence_countries(mentions, words)
         self.country_votes.update(context)
+        sides = self.own_side(mentions, doc) if doc is not None else []
+        sides = sides if len(set(sides)) == 1 else []  # only a sentence that points one way decides
         for m in mentions:
             if m.kind == "alias":
                 m.canonical, m.type = m.entries[0].name, m.entries[0].type
@@ -127,8 +162,8 @@ class Resolver:
                 home = [self.home_country] if self.home_country else []
                 # "Attorney General Eric Holder": a title before a name is read by the article's language
                 # ahead of the sentence; "the navy", "the attorney general" alone by the sentence first.
-                named = m.kind == "title" and _NAME_AFTER.match(text, m.end)
-                e = self.choose(m.entries, near + (home + context if named else context + home))
+                named = _NAME_AFTER.match(text, m.end)
+                e = self.choose(m.entries, near + (sides + home + context if named else context + home))
                 if e is None:
                     m.canonical = None
                     continue
