@@ -162,6 +162,12 @@ CARRIERS = LIGHT_VERBS | {"conduct", "order", "complete", "carry", "lead", "over
                           "deliver", "publish", "open", "close", "sign"}
 
 
+def carriers_of(tok: Token) -> frozenset[str] | set[str]:
+    """The verbs that carry out an event named by their object, in the token's language."""
+    lang = tok.doc.lang_
+    return CARRIERS if lang == "en" else words(lang, "carrier_verbs")
+
+
 def subjects_of(tok: Token) -> list[Token]:
     """Subjects of a verb, including those hung on its auxiliary ("X are also involved")."""
     out = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
@@ -196,10 +202,12 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
     # A noun trigger carried by a verb: "Mexico has conducted the extradition", "launched a training".
     anchor = trigger.head if trigger.dep_ in ("compound", "amod", "nmod") else trigger
     carrier = None
-    if anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in CARRIERS:
+    if anchor.dep_ in ("dobj", "obj") and anchor.head.lemma_.lower() in carriers_of(anchor):
         carrier = anchor.head
     elif anchor.dep_ == "pobj" and anchor.head.lower_ in ("with", "at", "during") and anchor.head.head.pos_ == "VERB":
         carrier = anchor.head.head  # "opened with a training course", "said X at the Strategic Dialogue"
+    elif anchor.dep_ in ("obl", "nmod") and _case(anchor) in ("en", "durante", "con") and anchor.head.pos_ == "VERB":
+        carrier = anchor.head  # "acordaron en la reunión"
     if trigger.pos_ in ("NOUN", "PROPN") and carrier is not None:
         for child in subjects_of(carrier) + [c for c in carrier.children if c.dep_ == "agent"]:
             for key in view.keys_in(child):
@@ -247,7 +255,7 @@ def _held(view: SentenceView, tok: Token) -> bool:
         head = head.head
     if head.dep_ == "pobj" and head.head.lower_ in ("at", "during", "en", "durante"):
         return True
-    if head.dep_ in ("dobj", "obj") and head.head.lemma_.lower() in CARRIERS:
+    if head.dep_ in ("dobj", "obj") and head.head.lemma_.lower() in carriers_of(head):
         return True
     return any(t.ent_type_ == "DATE" for t in view.doc[max(0, first.i - 3):first.i])
 
@@ -257,7 +265,7 @@ def _carried(noun: Token) -> bool:
     anchor = noun.head if noun.dep_ in ("compound", "amod", "nmod") else noun
     if any(c.dep_ == "poss" for c in noun.children):
         return True
-    if anchor.dep_ == "dobj" and anchor.head.lemma_.lower() in CARRIERS:
+    if anchor.dep_ in ("dobj", "obj") and anchor.head.lemma_.lower() in carriers_of(anchor):
         return True
     return anchor.dep_ == "pobj" and anchor.head.lower_ in ("in", "during", "by") and anchor.head.head.pos_ == "VERB"
 
