@@ -33,6 +33,7 @@ from .relations import (
     part_of_relations,
     partner_relations,
     place_relations,
+    programme_relations,
     role_relations,
     title_relations,
     verb_relations,
@@ -250,7 +251,7 @@ def _extract(article: Article, docs: list) -> Extraction:
                                        *forum_relations(view, gaz, b.ensure),
                                        *field_office_relations(view, gaz, b.ensure),
                                        *role_relations(view, types, gaz, b.ensure),
-                                       *partner_relations(view, types)]:
+                                       *partner_relations(view, types), *programme_relations(view, types)]:
             b.relate(src, rtype, tgt, props, b.evidence)
         _administrations(b, view, article.published)
         types = b.types()

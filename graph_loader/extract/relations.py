@@ -26,7 +26,8 @@ LEADER_WORDS = {"president", "director", "administrator", "secretary", "minister
                 "commander", "leader", "founder", "co-founder", "cofounder", "boss", "governor", "mayor", "chair",
                 "chairman", "chairwoman", "czar", "kingpin", "capo", "commissioner", "comisionado", "presidenta",
                 "presidente", "secretario", "secretaria", "directora", "jefe", "jefa", "titular", "canciller",
-                "comandante", "gobernador", "gobernadora"}
+                "comandante", "gobernador", "gobernadora", "procurador", "procuradora", "fiscal", "administrador",
+                "administradora", "cónsul", "consul"}
 MEMBER_WORDS = {"agent", "officer", "official", "spokesperson", "spokesman", "spokeswoman", "investigator",
                 "undersecretary",
                 "prosecutor", "analyst", "member", "operative", "lieutenant", "deputy", "ambassador",
@@ -121,6 +122,8 @@ def _gazetteer_title(view: SentenceView, m, types: dict[str, str]) -> Found | No
     doc = view.doc
     i, _ = _before(doc, m)
     first = doc.char_span(m.start, m.end, alignment_mode="expand").start
+    if i > 0 and doc[i].text == ",":
+        i -= 1  # "el secretario de Hacienda, José Antonio Meade"
     if i < 0:
         return None
     for other in view.mentions:
@@ -234,10 +237,11 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
             break
         window.append(doc[j])
         j += 1
-    if len(window) >= 2 and window[0].lower_ == "of" and (key := view.key_at(window[1]) or (
-            len(window) > 2 and window[1].lower_ in ("the", "our") and view.key_at(window[2]))) and types.get(
+    rest = window[1:] if window[:1] and window[0].text == "," else window
+    if len(rest) >= 2 and rest[0].lower_ in ("of", "de", "del") and (key := view.key_at(rest[1]) or (
+            len(rest) > 2 and rest[1].lower_ in ("the", "our", "la", "el") and view.key_at(rest[2]))) and types.get(
             key) in ("Agency", "Organization"):
-            return (m.key, "MEMBER_OF", key, {})  # "Roberto Velasco of the Foreign Ministry"
+            return (m.key, "MEMBER_OF", key, {})  # "Roberto Velasco of the Foreign Ministry", "X, de la Oficina"
     if not _opens_apposition(window):
         return None
     words = [t for t in window if _title_word(t)]
@@ -409,6 +413,34 @@ def role_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, en
                 body = next((view.key_at(t) for t in after if view.key_at(t)
                              and types.get(view.key_at(t)) in ("Agency", "Organization", "Initiative")), None)
                 out += [(p, kind, body, {}) for p in people[:1] if kind and body]
+    return out
+
+
+# "under the Merida Initiative", "as part of Operation X", "a través de la Iniciativa Mérida"
+THROUGH_WORDS = {"under", "through", "within", "bajo", "través", "mediante", "marco"}
+
+
+def programme_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
+    """Actors that act under, through or as part of a programme take part in it."""
+    out: list[Found] = []
+    seen: set[str] = set()
+    for tok in view.doc:
+        prog = view.key_at(tok)
+        if prog is None or prog in seen or types.get(prog) != "Initiative":
+            continue
+        seen.add(prog)
+        root = tok
+        while view.key_at(root.head) == prog and root.head.i != root.i:
+            root = root.head
+        marker = {c.lower_ for c in root.children if c.dep_ in ("case", "fixed") for c in [c, *c.children]}
+        if root.dep_ == "pobj":
+            marker |= {root.head.lower_, root.head.head.lower_}  # "under X", "as part of X"
+        if not marker & (THROUGH_WORDS | {"part"}):
+            continue
+        verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        actors = [k for c in (subjects_of(verb) if verb is not None else []) for k in view.keys_in(c)]
+        out += [(k, "PARTICIPATES_IN", prog, {"status": "confirmed"}) for k in actors
+                if types.get(k) in ACTOR_TYPES]
     return out
 
 
