@@ -11,10 +11,14 @@ from graph_loader.store import EmbeddedStore
 
 # (event type, the participant it happened to, how many sample articles report it)
 SHARED_EVENTS = [
-    ("Killing", "Enrique Camarena", 3),
-    ("Transfer", "Rafael Caro Quintero", 2),
+    ("Killing", "Enrique Camarena", 4),
+    ("Transfer", "Rafael Caro Quintero", 3),  # two English articles and the Spanish one
     ("Reform", "National Security Law", 2),
 ]
+# Actors the English and Spanish transfer articles both name, each in its own language.
+SHARED_ACTORS = ["Drug Enforcement Administration", "Attorney General of Mexico", "Security Cabinet",
+                 "Omar García Harfuch", "Pam Bondi", "Claudia Sheinbaum", "Department of Justice", "United States"]
+SPANISH = "article:mexico-envia-a-29-presos-a-estados-unidos-entre-ellos-caro-quintero-2025-02-28"
 
 
 def _graph_of(*bodies: str):
@@ -73,3 +77,37 @@ def test_sample_events_told_by_several_articles_are_one_node_in_neo4j(loaded_neo
         database_=neo4j_settings.neo4j_database).records
     assert len(records) == 1
     assert len(records[0]["articles"]) == n
+
+
+def _languages_of(store: EmbeddedStore, article_ids) -> set[str]:
+    return {store.node(a).props.get("language") for a in article_ids}
+
+
+@pytest.mark.parametrize("name", SHARED_ACTORS)
+def test_english_and_spanish_articles_meet_on_one_actor_in_the_embedded_store(sample_store, sample_graph, name):
+    ids = [n for n, d in sample_graph.nodes(data=True) if d.get("name") == name and d["label"] != "Event"]
+    assert len(ids) == 1, ids
+    articles = sample_graph.nodes[ids[0]]["articles"]
+    assert SPANISH in articles and len(articles) >= 2
+    assert _languages_of(EmbeddedStore(sample_store), articles) >= {"en", "es"}
+
+
+@pytest.mark.neo4j
+def test_english_and_spanish_articles_meet_on_one_actor_in_neo4j(loaded_neo4j, neo4j_settings):
+    records = loaded_neo4j.execute_query(
+        "UNWIND $names AS name MATCH (n {name: name}) WHERE NOT n:Event "
+        "OPTIONAL MATCH (a:Article)-[:MENTIONS]->(n) "
+        "RETURN name, count(DISTINCT n) AS nodes, collect(DISTINCT a.language) AS languages",
+        {"names": SHARED_ACTORS}, database_=neo4j_settings.neo4j_database).records
+    assert {r["name"]: (r["nodes"], sorted(r["languages"])) for r in records} == {
+        name: (1, ["en", "es"]) for name in SHARED_ACTORS}
+
+
+@pytest.mark.neo4j
+def test_the_transfer_told_in_two_languages_is_one_event_in_neo4j(loaded_neo4j, neo4j_settings):
+    records = loaded_neo4j.execute_query(
+        "MATCH (:Person {name: 'Rafael Caro Quintero'})-[:PARTICIPANT]->(e:Event:Transfer)<-[:MENTIONS]-(a:Article) "
+        "RETURN count(DISTINCT e) AS events, collect(DISTINCT a.language) AS languages",
+        database_=neo4j_settings.neo4j_database).records
+    assert records[0]["events"] == 1
+    assert sorted(records[0]["languages"]) == ["en", "es"]

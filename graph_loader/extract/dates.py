@@ -1,5 +1,8 @@
 """Normalise the dates a sentence gives against the article's published date.
 
+Month and weekday names and relative phrases come from ``data/lexicon.yaml``, every language at once:
+an English article may quote "27 de febrero" and a Spanish one "February 27".
+
 >>> find_date("On Monday, August 18, the agency spoke.", "2025-08-19")
 '2025-08-18'
 >>> find_date("He was appointed in February of 2025.", "2025-08-19")
@@ -10,28 +13,56 @@
 ('1985', '2020')
 >>> find_date("the governments of Calderón (2006-2012)", None) is None
 True
+>>> find_date("El envío fue el jueves 27 de febrero de 2025.", None), find_date("en febrero de 2025", None)
+('2025-02-27', '2025-02')
+>>> find_date("La presidenta habló el martes 19 de agosto.", "2025-08-20")
+'2025-08-19'
+>>> find_date("Lo dijo el pasado jueves.", "2025-02-28"), find_date("Al día siguiente lo negó.", None, "2025-08-18")
+('2025-02-27', '2025-08-19')
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
-MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-               "oct": 10, "nov": 11, "dec": 12})
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+from .lexicon import languages, mapping, sequence
 
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|" \
-         r"jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I)
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+" + _MONTH + r"(?:,?\s+(\d{4}))?\b", re.I)
-_MONTH_YEAR = re.compile(_MONTH + r"\s+(?:of\s+)?(\d{4})\b", re.I)
+_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+                  "oct": 10, "nov": 11, "dec": 12}
 _YEAR = re.compile(r"(?<![\d(–-])\b(19[5-9]\d|20[0-4]\d)\b(?![\d)]|\s*[–-]\s*\d)")
-_RELATIVE = re.compile(r"\b(the following day|the next day|a day later|yesterday|today|the day before|"
-                       r"on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """Month name -> number, weekday name -> Monday-based index, relative phrase -> kind, all languages."""
+    months = dict(_ABBREVIATIONS)
+    weekdays: dict[str, int] = {}
+    relative: dict[str, str] = {}
+    for lang in languages():
+        months.update({name: i for i, name in enumerate(sequence(lang, "months"), 1)})
+        weekdays.update({name: i for i, name in enumerate(sequence(lang, "weekdays"))})
+        relative.update(mapping(lang, "relative_dates"))
+    return months, weekdays, relative
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    months, weekdays, relative = _vocabulary()
+    month = "(" + "|".join(sorted(months, key=len, reverse=True)) + r")\.?"
+    day = "|".join(sorted(weekdays, key=len, reverse=True))
+    rel = "|".join(re.escape(p) for p in sorted(relative, key=len, reverse=True))
+    return {
+        "month_day_year": re.compile(r"\b" + month + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.I),
+        # "18 August 2025", "27 de febrero de 2025"
+        "day_month_year": re.compile(r"\b(\d{1,2})\s+(?:de\s+)?" + month + r"(?:,?\s+(?:de(?:l)?\s+)?(\d{4}))?\b",
+                                     re.I),
+        "month_year": re.compile(r"\b" + month + r"\s+(?:of\s+|de(?:l)?\s+)?(\d{4})\b", re.I),
+        "relative": re.compile(r"\b(" + rel + r")\b", re.I),
+        # "on Monday", "el pasado jueves", "el jueves"
+        "weekday": re.compile(r"\b(?:on|el(?:\s+pasado)?)\s+(" + day + r")\b", re.I),
+    }
 
 
 def _parse_published(published: str | None) -> dt.date | None:
@@ -50,48 +81,59 @@ def _full(year: int, month: int, day: int) -> str | None:
         return None
 
 
+def _day_in_year(month: int, day: int, year: str | None, pub: dt.date | None) -> str | None:
+    if year:
+        return _full(int(year), month, day)
+    if pub is None:
+        return None
+    guess = _full(pub.year, month, day)
+    # Without a year, a date after publication belongs to the year before.
+    if guess and guess > pub.isoformat():
+        guess = _full(pub.year - 1, month, day)
+    return guess
+
+
+def _relative(text: str, pub: dt.date | None, previous: str | None) -> str | None:
+    months, weekdays, relative = _vocabulary()
+    pats = _patterns()
+    m = pats["relative"].search(text)
+    if m:
+        kind = relative[m.group(1).lower()]
+        anchor = _parse_published(previous) or pub
+        if kind == "next" and anchor is not None:
+            return (anchor + dt.timedelta(days=1)).isoformat() if previous else anchor.isoformat()
+        if kind == "before" and anchor is not None:
+            return (anchor - dt.timedelta(days=1)).isoformat()
+        if kind == "yesterday" and pub is not None:
+            return (pub - dt.timedelta(days=1)).isoformat()
+        if kind == "today" and pub is not None:
+            return pub.isoformat()
+    m = pats["weekday"].search(text)
+    if m and pub is not None:
+        back = (pub.weekday() - weekdays[m.group(1).lower()]) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
+    return None
+
+
 def find_date(text: str, published: str | None, previous: str | None = None) -> str | None:
     """The most precise date the sentence states, as YYYY-MM-DD, YYYY-MM or YYYY; else None."""
+    months = _vocabulary()[0]
+    pats = _patterns()
     pub = _parse_published(published)
-    m = _MONTH_DAY_YEAR.search(text) or _DAY_MONTH_YEAR.search(text)
+    m = pats["month_day_year"].search(text)
     if m:
-        groups = m.groups()
-        if groups[0].isdigit():
-            day, month, year = int(groups[0]), MONTHS[groups[1].lower()], groups[2]
-        else:
-            month, day, year = MONTHS[groups[0].lower()], int(groups[1]), groups[2]
-        if year:
-            return _full(int(year), month, day)
-        if pub:
-            guess = _full(pub.year, month, day)
-            # Without a year, a date after publication belongs to the year before.
-            if guess and guess > pub.isoformat():
-                guess = _full(pub.year - 1, month, day)
-            return guess
-    m = _MONTH_YEAR.search(text)
+        return _day_in_year(months[m.group(1).lower()], int(m.group(2)), m.group(3), pub)
+    m = pats["day_month_year"].search(text)
     if m:
-        return f"{int(m.group(2)):04d}-{MONTHS[m.group(1).lower()]:02d}"
-    m = _RELATIVE.search(text)
+        return _day_in_year(months[m.group(2).lower()], int(m.group(1)), m.group(3), pub)
+    m = pats["month_year"].search(text)
     if m:
-        phrase = m.group(1).lower()
-        anchor = _parse_published(previous) or pub
-        if anchor is not None:
-            if phrase in ("the following day", "the next day", "a day later"):
-                return (anchor + dt.timedelta(days=1)).isoformat() if previous else anchor.isoformat()
-            if phrase == "the day before":
-                return (anchor - dt.timedelta(days=1)).isoformat()
-        if pub is not None:
-            if phrase == "yesterday":
-                return (pub - dt.timedelta(days=1)).isoformat()
-            if phrase == "today":
-                return pub.isoformat()
-            if m.group(2):
-                back = (pub.weekday() - WEEKDAYS.index(m.group(2).lower())) % 7
-                return (pub - dt.timedelta(days=back)).isoformat()
+        return f"{int(m.group(2)):04d}-{months[m.group(1).lower()]:02d}"
+    rel = _relative(text, pub, previous)
+    if rel:
+        return rel
     m = _YEAR.search(text)
-    if m:
-        return m.group(1)
-    return None
+    return m.group(1) if m else None
 
 
 def year_range(text: str) -> tuple[str, str | None] | None:

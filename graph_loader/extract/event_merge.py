@@ -15,8 +15,10 @@ from ..model import Event
 ABSORBED_BY = {"Transfer": "Extradition"}
 
 
-def _year(ev: Event) -> str:
-    return (ev.date or "")[:4]
+def _compatible(a: Event, b: Event) -> bool:
+    """Dates that may name one day: one missing, or one a coarser form of the other ("2025", "2025-02-27")."""
+    x, y = sorted((a.date or "", b.date or ""), key=len)
+    return not x or y.startswith(x)
 
 
 def _same_happening(kept: Event, ev: Event) -> bool:
@@ -26,7 +28,7 @@ def _same_happening(kept: Event, ev: Event) -> bool:
         return True
     if ev.type != kept.type and ABSORBED_BY.get(ev.type) != kept.type:
         return False
-    if _year(kept) and _year(ev) and _year(kept) != _year(ev):
+    if not _compatible(kept, ev):
         return False
     return bool(set(kept.key) & set(ev.key))
 
@@ -65,11 +67,12 @@ def _absorb(kept: Event, ev: Event) -> None:
 
 def _unnamed_into_named(events: list[Event]) -> list[Event]:
     """"the 1985 killing of an agent" and "Camarena's 1985 killing" in one article: a happening told
-    without its key joins the one happening of its type and year that names it, when there is one."""
+    without its key joins the one happening of its type, on a compatible date, that names it, when there is
+    one ("sent in August 2025" does not join "sent on February 27, 2025")."""
     out: list[Event] = []
     for ev in events:
-        named = [k for k in events if k.key and k.type == ev.type and (not _year(k) or _year(k) == _year(ev))]
-        if not ev.key and len(named) == 1 and _year(ev):
+        named = [k for k in events if k.key and k.type == ev.type and _compatible(k, ev)]
+        if not ev.key and len(named) == 1:
             _absorb(named[0], ev)
         else:
             out.append(ev)

@@ -43,6 +43,13 @@ def words(language: str, name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=64)
+def sequence(language: str, name: str) -> tuple[str, ...]:
+    """One ordered word list of a language, such as its months (English for a language without lists)."""
+    lex = _lexicon()
+    return tuple(lex.get(language, lex[DEFAULT_LANGUAGE]).get(name, ()))
+
+
+@lru_cache(maxsize=64)
 def mapping(language: str, name: str) -> dict[str, str]:
     """One word -> value table of a language (English for a language without tables)."""
     lex = _lexicon()

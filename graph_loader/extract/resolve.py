@@ -131,7 +131,8 @@ class Resolver:
         out: list[str] = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            country = m.entries[0].country if len(m.entries) == 1 and m.kind in ("alias", "title") else None
+            country = m.entries[0].country if m.entries and (m.kind == "alias" or len(m.entries) == 1
+                                                              and m.kind == "title") else None
             if country and span is not None and span.root.i not in quoted and not counterpart(span.root):
                 out.append(country)
         for t in doc:
