@@ -19,6 +19,7 @@ VERB_TRIGGERS = {
     "deny": "Denial", "reject": "Denial", "refute": "Denial",
     "speak": "Consultation", "talk": "Consultation", "consult": "Consultation", "meet": "Consultation",
     "visit": "Consultation", "confer": "Consultation", "attend": "Consultation", "host": "Consultation",
+    "adopt": "Agreement",
     "convene": "Consultation",
     "train": "Training",
     "reform": "Reform", "amend": "Reform",
@@ -257,7 +258,13 @@ def _held(view: SentenceView, tok: Token) -> bool:
         return True
     if head.dep_ in ("dobj", "obj") and head.head.lemma_.lower() in carriers_of(head):
         return True
+    if head.dep_ in ("nsubj", "nsubjpass") and (head.head.lemma_.lower() in HAPPEN_VERBS or any(
+            c.lower_ in ("place", "lugar") for c in head.head.children)):
+        return True  # "the Dialogue took place", "se celebró el Diálogo", "tuvo lugar el Diálogo"
     return any(t.ent_type_ == "DATE" for t in view.doc[max(0, first.i - 3):first.i])
+
+
+HAPPEN_VERBS = {"meet", "convene", "hold", "celebrar", "realizar", "reunir", "sesionar", "occur"}
 
 
 def _carried(noun: Token) -> bool:
@@ -334,6 +341,9 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
         if etype in ("Transfer", "Extradition") and not any(
                 r == "destination" or (r == "subject" and types.get(k) == "Person") for k, r in parts):
             continue  # "the bill was sent by the president": nobody was sent anywhere
+        needs = mapping(view.language, "trigger_needs").get(lemma)
+        if needs and not any(types.get(k) in needs.split() for k, _ in parts):
+            continue  # "detener el tráfico" stops trafficking; "adopted" adopts a law or framework
         if not parts:
             continue
         if etype in found:
