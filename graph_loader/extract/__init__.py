@@ -223,8 +223,8 @@ def _extract(article: Article, docs: list) -> Extraction:
     # Surnames the model missed ("Cole affirmed"), once the article's full names are known.
     full_names = {m.canonical for m in all_mentions if m.type == "Person" and m.canonical
                   and len(m.canonical.split()) >= 2}
-    surnames = {" ".join(n.split()[-k:]).lower(): n for n in full_names for k in (1, 2)
-                if len(n.split()) > k}
+    surnames = {" ".join(n.split()[-k:]).lower(): n for n in full_names for k in (1, 2, 3)
+                if len(n.split()) > k and n.split()[-k].lower() not in ("de", "del", "la", "y")}
     for i in keep:
         extra = surname_mentions(docs[i], i, per_sentence[i], surnames)
         per_sentence[i].extend(extra)

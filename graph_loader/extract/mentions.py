@@ -133,6 +133,23 @@ def _institution_re() -> re.Pattern:
     return re.compile(r"\b(?:" + heads + r")" + segment + r"{1,12}")
 
 
+_NAME_TAGS = {"PROPN", "ADJ", "NOUN", "ADP", "DET", "CCONJ", "PUNCT"}
+
+
+def _named_by_acronym(doc: Doc, end: int, gaz: Gazetteer) -> tuple[GazEntry | None, int]:
+    """A long name the model cut, completed up to the known acronym that follows it: "Oficina del Departamento
+    de Estado para Asuntos Internacionales de Narcóticos (INL)" -> (INL's entry, end of the name)."""
+    toks = [t for t in doc if t.idx - doc[0].idx >= end][:14]
+    for k, t in enumerate(toks):
+        if t.text == "(" and k + 1 < len(toks):
+            hits = [e for e, kind in gaz.lookup(toks[k + 1].text) if kind == "alias" and toks[k + 1].text.isupper()]
+            stop = toks[k - 1].idx - doc[0].idx + len(toks[k - 1].text) if k else end
+            return (hits[0], stop) if hits else (None, end)
+        if t.pos_ not in _NAME_TAGS or t.text in (".", ";", ":", ")"):
+            return None, end
+    return None, end
+
+
 def _institution(text: str, gaz: Gazetteer) -> str:
     """The longest start of a body's name that the gazetteer knows, else the whole name."""
     words_ = text.split()
@@ -224,8 +241,15 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
         found.append(Mention(f"{first} {last}", "Person", sent, m.start(), m.end(), "rule", nickname=nick))
     for m in _institution_re().finditer(text):
         name = _institution(m.group(), gaz)
-        if not any(_overlaps((m.start(), m.start() + len(name)), (f.start, f.end)) for f in found):
-            found.append(Mention(name, classify_org(name), sent, m.start(), m.start() + len(name), "rule"))
+        end = m.start() + len(name)
+        if any(_overlaps((m.start(), end), (f.start, f.end)) for f in found):
+            continue
+        entry, end = _named_by_acronym(doc, end, gaz) if name == m.group() else (None, end)
+        if entry is not None:
+            found.append(Mention(text[m.start():end], entry.type, sent, m.start(), end, "rule",
+                                 canonical=entry.name))
+        else:
+            found.append(Mention(name, classify_org(name), sent, m.start(), end, "rule"))
     for m in _COURT_RE.finditer(text):
         name = re.sub(r"^(?:United States|[Ff]ederal)", "U.S.", m.group())
         found.append(Mention(m.group(), "Agency", sent, m.start(), m.end(), "rule", canonical=name))
@@ -301,7 +325,7 @@ def surname_mentions(doc: Doc, sent: int, taken: list[Mention], surnames: dict[s
     for t in doc:
         if t.pos_ != "PROPN" or not t.text[:1].isupper():
             continue
-        for width in (2, 1):
+        for width in (3, 2, 1):
             span = doc[t.i:t.i + width]
             if len(span) < width:
                 continue

@@ -16,6 +16,7 @@ from ..model import Entity, Evidence, normalise_name
 from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
+_PARTICLES = {"de", "del", "la", "las", "los", "y", "van", "von", "da"}  # a surname does not start with one
 _COUNTERPART_WORDS = {"with", "con", "between", "entre", "counterparts", "contrapartes", "homólogos", "pares"}
 _KNOWN_AS = re.compile(r"\b(?:also known as|better known as|known as|a\.k\.a\.?|aka|alias|alias of|apodado|"
                        r"conocido como|alias de)\s*[\"“‘']?$", re.I)
@@ -205,8 +206,8 @@ class Resolver:
             if len(candidates) > 1:
                 self._ambiguous[name] = candidates
         # A surname the model typed as an organisation is still that person.
-        surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2)
-                    if len(_name_tokens(f)) > k}
+        surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2, 3)
+                    if len(_name_tokens(f)) > k and _name_tokens(f)[-k] not in _PARTICLES}
         people = sorted(set(full.values()))
         # 'Ismael "El Tigre" Barraza' ... "El Tigre led": the nickname alone is still that person
         nicknames = {normalise_name(m.nickname): full.get(m.canonical, m.canonical)
