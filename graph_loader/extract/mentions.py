@@ -242,8 +242,9 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
     for m in _institution_re().finditer(text):
         name = _institution(m.group(), gaz)
         end = m.start() + len(name)
-        if any(_overlaps((m.start(), end), (f.start, f.end)) for f in found):
-            continue
+        if any(_overlaps((m.start(), end), (f.start, f.end)) for f in found) or any(
+                e.label_ in ONTOLOGY_TYPES and e.start_char <= m.start() and e.end_char > end for e in doc.ents):
+            continue  # the gazetteer knows a longer name here
         entry, end = _named_by_acronym(doc, end, gaz) if name == m.group() else (None, end)
         if entry is not None:
             found.append(Mention(text[m.start():end], entry.type, sent, m.start(), end, "rule",

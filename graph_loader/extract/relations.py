@@ -432,12 +432,14 @@ def programme_relations(view: SentenceView, types: dict[str, str]) -> list[Found
         root = tok
         while view.key_at(root.head) == prog and root.head.i != root.i:
             root = root.head
-        marker = {c.lower_ for c in root.children if c.dep_ in ("case", "fixed") for c in [c, *c.children]}
-        if root.dep_ == "pobj":
-            marker |= {root.head.lower_, root.head.head.lower_}  # "under X", "as part of X"
+        # the path up to the clause's verb: "under X", "as part of X", "bajo un programa llamado X"
+        verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX") and subjects_of(a)), None)
+        path = [root, *[a for a in root.ancestors if verb is None or a.i != verb.i and verb in a.ancestors]][:5]
+        marker = {c.lower_ for t in path for c in t.children if c.dep_ in ("case", "fixed")
+                  for c in [c, *c.children]}
+        marker |= {t.head.lower_ for t in path if t.dep_ == "pobj"} | {t.lower_ for t in path if t.dep_ == "prep"}
         if not marker & (THROUGH_WORDS | {"part"}):
             continue
-        verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None)
         actors = [k for c in (subjects_of(verb) if verb is not None else []) for k in view.keys_in(c)]
         out += [(k, "PARTICIPATES_IN", prog, {"status": "confirmed"}) for k in actors
                 if types.get(k) in ACTOR_TYPES]
