@@ -194,6 +194,15 @@ class _Builder:
             ent.evidence.append(ev)
         return key
 
+    def country_of(self, key: str) -> str | None:
+        """The key of the country a body belongs to (a country is its own)."""
+        ent = self.entities.get(key)
+        if ent is None:
+            return None
+        if ent.type == "Country":
+            return key
+        return f"Country:{normalise_name(ent.props['country'])}" if ent.props.get("country") else None
+
     def relate(self, source: str, rtype: str, target: str, props: dict, evidence: Evidence) -> None:
         if source == target or source not in self.entities or target not in self.entities:
             return
@@ -258,7 +267,7 @@ def _extract(article: Article, docs: list) -> Extraction:
         for src, rtype, tgt, props in verb_relations(view, types, state.last.get("Initiative")):
             b.relate(src, rtype, tgt, props, b.evidence)
         types = b.types()
-        for src, rtype, tgt, props in cooperation_relations(view, types, gaz, b.ensure):
+        for src, rtype, tgt, props in cooperation_relations(view, types, gaz, b.ensure, b.country_of):
             if (tgt, rtype, src) not in b.relations:  # working together goes both ways: one relationship
                 b.relate(src, rtype, tgt, props, b.evidence)
         _events(b, view, types, state)

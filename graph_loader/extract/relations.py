@@ -470,10 +470,12 @@ def forum_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[
     return out
 
 
-def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
-    """Two countries joined in a sentence about their cooperation work together, the first named first:
-    "the U.S.-Mexico security partnership", "Mexico and the United States will work together",
-    "a collaborative effort between the government of Mexico and the Embassy of the United States"."""
+def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure,
+                          country_of: Callable[[str], str | None] = lambda k: None) -> list[Found]:
+    """Two countries, or bodies of two countries, joined in a sentence about their cooperation work together,
+    the first named first: "the U.S.-Mexico security partnership", "Mexico and the United States will work
+    together", "a collaborative effort between the government of Mexico and the Embassy of the United States".
+    ``country_of`` gives a body's country: two bodies of one government are not the cooperation told."""
     cues = [t for t in view.doc if t.lower_ in words(view.language, "cooperation_words")]
     if not cues or words(view.language, "claim_words") & {t.lower_ for t in view.doc}:
         return []
@@ -481,16 +483,20 @@ def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazett
     if any(c.lower_ in negations for cue in cues for c in [*cue.children, *cue.head.children]):
         return []  # "no cooperation", "did not work together"; a "cannot" elsewhere does not count
 
-    def country(tok: Token) -> str | None:
+    def country(tok: Token, bodies: bool = False) -> str | None:
         key = view.key_at(tok)
         if key is None and not tok.ent_type_.startswith("PER"):
             name = gaz.adjective_country(tok.text.split("-")[0])
             key = ensure(name, "Country") if name else None
-        return key if key and types.get(key, key.split(":")[0]) == "Country" else None
+        kinds = ("Country", "Agency") if bodies else ("Country",)
+        return key if key and types.get(key, key.split(":")[0]) in kinds else None
+
+    def counterparts(tok: Token) -> bool:  # "arrested with help from Mexico and Canada": both help the subject
+        return any(a.dep_ == "prep" and a.lower_ in ("with", "from", "by") for a in tok.ancestors)
 
     for t in view.doc:
-        first = country(t)
-        if first is None:
+        first = country(t, bodies=True)
+        if first is None or counterparts(t):
             continue
         # "U.S.-Mexico" is one token to the parser: its second country is read from the word itself
         for part in t.text.split("-")[1:]:
@@ -499,9 +505,11 @@ def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazett
             if name and (second := ensure(name, "Country")) != first:
                 return [(first, "WORKS_WITH", second, {})]
         # "the United States and Mexico", "U.S. and Mexican militaries": a country and its conjunct
+        # "the government of Mexico and the Embassy of the United States": a body and its conjunct
         for conj in (c for c in t.subtree if c.dep_ == "conj" and c.head.i in {x.i for x in t.subtree} | {t.i}):
-            second = country(conj) or next((country(x) for x in conj.subtree if country(x)), None)
-            if second and second != first:
+            second = country(conj, bodies=True) or next(
+                (country(x, bodies=True) for x in conj.subtree if country(x, bodies=True)), None)
+            if second and second != first and (country_of(first) or first) != (country_of(second) or second):
                 return [(first, "WORKS_WITH", second, {})]
     return []
 
