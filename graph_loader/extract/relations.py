@@ -74,6 +74,8 @@ def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
         kind = "MEMBER_OF"
     if any(t.lower_ == "charge" for t in tokens):
         kind = "LEADS"  # a special agent in charge heads the office
+    if kind == "LEADS" and any(t.lower_ == "press" for t in tokens):
+        kind = "MEMBER_OF"  # a press secretary speaks for the body
     words = [t.text for t in tokens if t.lower_ in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS]
     return kind, " ".join(words)
 
@@ -98,7 +100,7 @@ def _before(doc, m) -> tuple[int, bool]:
     while i >= 0:
         if _is_rank(doc[i]):
             i -= 1
-        elif doc[i].text == ")" and i >= 2 and doc[i - 2].text == "(" and doc[i - 1].text.isupper():
+        elif doc[i].text == ")" and i >= 2 and doc[i - 2].text == "(" and doc[i - 1].text[:1].isupper():
             i -= 3  # "Finance Secretary (SHCP) José Antonio Meade"
         else:
             break
@@ -253,6 +255,9 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
     deputy = _deputy_body(" ".join(t.text for t in window[window.index(first_title):]).lstrip(", "), gaz, ensure)
     if deputy:
         return (m.key, "MEMBER_OF", deputy, {"title": first_title.text})
+    if window[-1] is first_title and j + 1 < len(doc) and doc[j].text == "," and view.key_at(doc[j + 1]) and types.get(
+            view.key_at(doc[j + 1])) in ("Agency", "Organization"):
+        window = [*window, doc[j + 1]]  # "Tobin Bradley, Director, Office of Narcotics and Law Enforcement"
     kind, title = _title_words(window[:window.index(first_title) + 1])
     titled = [o.key for o in view.mentions if o.kind == "title" and o.key
               and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
@@ -336,6 +341,8 @@ def _opens_apposition(window: list[Token]) -> bool:
         first, rest = (window[0].lower_, [t.lower_ for t in window[1:4]]) if window else ("", [])
     if first in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS and rest[:1] in (["of"], ["for"]):
         return True  # "Santiago Nieto chief of the Financial Intelligence Unit", ", Undersecretary of Security"
+    if rest[:2] and rest[0] in LEADER_WORDS | MEMBER_WORDS and rest[1:2] == ["of"] and window[0].text[:1].isupper():
+        return True  # ", Ranking Member of the House Committee on Foreign Affairs"
     if first in ("who", "whom"):
         return bool(set(rest) & (APPOINT_VERBS | LEAD_VERBS)) and not any(
             t.ent_type_ in ("PERSON", "Person") for t in window[1:4])
