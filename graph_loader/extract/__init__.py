@@ -17,7 +17,7 @@ from spacy.language import Language
 from ..model import Article, Claim, Entity, Event, Evidence, Extraction, Participant, Relation, normalise_name
 from ..ontology import load_ontology
 from ..settings import load_settings
-from .claims import find_claims
+from .claims import find_claims, story_claims
 from .context import ArticleState, build_view, remember
 from .dates import find_date
 from .event_merge import merge_article_events
@@ -402,7 +402,10 @@ def _statement_owner(view, state: ArticleState) -> None:
 
 def _finish(b: _Builder) -> Extraction:
     events = merge_article_events(b.events)
-    ex = Extraction(b.article, list(b.entities.values()), events, list(b.relations.values()), b.claims)
+    names = {e.name: [*e.aliases, *(b.gaz.entries[e.name].adjectives if e.name in b.gaz.entries else ())]
+             for e in b.entities.values()}
+    claims = story_claims(b.claims, names)
+    ex = Extraction(b.article, list(b.entities.values()), events, list(b.relations.values()), claims)
     if not ex.entities:
         ex.notes.append(f"{b.article.path or b.article.id}: no actors found")
     if b.article.language == "es" and _spanish_or_none() is None:
@@ -411,8 +414,8 @@ def _finish(b: _Builder) -> Extraction:
     elif b.article.language not in ("en", "es"):
         ex.notes.append(f"{b.article.path or b.article.id}: language {b.article.language!r} is neither English "
                         "nor Spanish: only names were read, with the English pipeline")
-    contested = {c.claim for c in b.claims if c.stance == "asserts"} & {
-        c.claim for c in b.claims if c.stance == "denies"}
+    contested = {c.claim for c in claims if c.stance == "asserts"} & {
+        c.claim for c in claims if c.stance == "denies"}
     if contested:
         ex.notes.append(f"contested: {'; '.join(sorted(contested))}")
     return ex

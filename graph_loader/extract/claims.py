@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from ..model import Claim
 from .context import ArticleState, SentenceView
 from .gazetteer import Gazetteer
 
@@ -150,5 +151,69 @@ def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: 
         state.counterparty[other] = side
         negated = denial_verb or any(t.lower_ in NEGATIONS for t in clause)
         a, b = sorted((names.get(side, side), names.get(other, other)))
-        out.append(FoundClaim(speaker, "denies" if negated else "asserts", f"Cooperation between {a} and {b}"))
+        out.append(FoundClaim(speaker, "denies" if negated else "asserts", cooperation_claim(a, b)))
     return out
+
+
+_QUOTES = ("“", "”", '"', "«", "»")
+_CLAIM = re.compile(r"^Cooperation between (.+) and (.+)$")
+
+
+def cooperation_claim(a: str, b: str) -> str:
+    """The one proposition both sides of a cooperation claim speak of.
+
+    >>> cooperation_claim("Drug Enforcement Administration", "Mexico")
+    'Cooperation between Drug Enforcement Administration and Mexico'
+    """
+    return f"Cooperation between {a} and {b}"
+
+
+def _clarity(c: Claim, both: set[int], names: list[str], others: list[str]) -> tuple:
+    """How a sentence ranks as a side's statement: one that tells a single side; then one that states the
+    proposition itself (a word of cooperation and the other party named); then the party's own quoted words
+    naming it; then the order of the article."""
+    text = c.evidence.sentence
+    low = text.lower()
+    states = any(w in low for w in COOPERATION_WORDS) and any(n and n in text for n in others)
+    own_words = any(q in text for q in _QUOTES) and any(n and n in text for n in names)
+    return c.evidence.start in both, not states, not own_words, c.evidence.start
+
+
+def story_claims(claims: list[Claim], aliases: dict[str, list[str]], per_side: int = 2) -> list[Claim]:
+    """The claims a story turns on: a proposition one party asserts and another denies.
+
+    For each contested proposition and stance, the party that takes that side first in the article keeps its
+    clearest sentences (see :func:`_clarity`), at most ``per_side`` of them. A claim nobody contests is
+    reported speech, not a contested claim.
+
+    >>> from graph_loader.model import Evidence
+    >>> ev = lambda i, text: Evidence("a", text, i, i + 1)
+    >>> said = [Claim("DEA", "asserts", "C", ev(0, "The DEA says it works with Mexico, but Ana Ruiz says no.")),
+    ...         Claim("Ana Ruiz", "denies", "C", ev(0, "The DEA says it works with Mexico, but Ana Ruiz says no.")),
+    ...         Claim("DEA", "asserts", "C", ev(1, "In a statement, the agency said it works with Mexico.")),
+    ...         Claim("Ana Ruiz", "denies", "C", ev(2, "Ruiz denied it.")),
+    ...         Claim("Ana Ruiz", "denies", "C", ev(3, "“There is no agreement,” Ana Ruiz said.")),
+    ...         Claim("Luis Soto", "asserts", "D", ev(4, "Soto said the plan works."))]
+    >>> [(c.claimant, c.evidence.start) for c in story_claims(said, {"Ana Ruiz": ["Ruiz"]})]
+    [('DEA', 0), ('DEA', 1), ('Ana Ruiz', 2), ('Ana Ruiz', 3)]
+    """
+    out: list[Claim] = []
+    for claim in dict.fromkeys(c.claim for c in claims):
+        told = [c for c in claims if c.claim == claim]
+        if {c.stance for c in told} != {"asserts", "denies"}:
+            continue
+        both = {c.evidence.start for c in told if c.stance == "asserts"} & {
+            c.evidence.start for c in told if c.stance == "denies"}
+        parties = _CLAIM.match(claim)
+        for stance in ("asserts", "denies"):
+            side = [c for c in told if c.stance == stance]
+            first = side[0].claimant
+            names = [first, *aliases.get(first, [])]
+            others = [n for p in (parties.groups() if parties else ()) if p != first for n in [p, *aliases.get(p, [])]]
+            kept: list[Claim] = []
+            for c in sorted((c for c in side if c.claimant == first),
+                            key=lambda c: _clarity(c, both, names, others)):
+                if all(k.evidence.start != c.evidence.start for k in kept):
+                    kept.append(c)
+            out += kept[:per_side]
+    return sorted(out, key=lambda c: (c.evidence.start, c.stance))
