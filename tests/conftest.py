@@ -24,6 +24,8 @@ from graph_loader.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLES = ROOT / "sample_data" / "articles"
+# How many sample articles there are (English and Spanish), for tests that count what a load read.
+N_SAMPLES = sum(1 for p in SAMPLE_ARTICLES.iterdir() if p.suffix in (".md", ".txt"))
 SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "portero-elpais-2025-08.txt"
 SEED_GOLD = SHARED / "eval" / "seed_gold.json"

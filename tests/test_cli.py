@@ -16,12 +16,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import N_SAMPLES, ROOT, SAMPLE_ARTICLES
 
 from graph_loader.cli import build_parser, main
 from graph_loader.sinks.embedded import read_store, write_store
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ARTICLES = ROOT / "sample_data" / "articles"
 SECRET = "s3cr3t-pa55word-xyz"
 
 # Written for these tests in our own words.
@@ -94,7 +93,7 @@ def test_load_into_neo4j_twice_gives_identical_counts(neo4j_env, empty_neo4j, ne
     out = capsys.readouterr()
     first = counts(empty_neo4j, db)
     assert first == (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
-    assert f"Loaded 4 of 4 article file(s) into Neo4j at {neo4j_env['NEO4J_URI']}" in out.out
+    assert f"Loaded {N_SAMPLES} of {N_SAMPLES} article file(s) into Neo4j at {neo4j_env['NEO4J_URI']}" in out.out
     assert f"The graph now holds {first[0]} nodes and {first[1]} relationships." in out.out
     assert "Traceback" not in out.err
 
@@ -113,7 +112,7 @@ def test_python_dash_m_graph_loader_is_the_entry_point(neo4j_env, loaded_neo4j, 
     proc = subprocess.run([sys.executable, "-m", "graph_loader", "load", str(SAMPLE_ARTICLES), "--to", "neo4j"],
                           cwd=tmp_path, env=run_env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "Loaded 4 of 4 article file(s)" in proc.stdout
+    assert f"Loaded {N_SAMPLES} of {N_SAMPLES} article file(s)" in proc.stdout
     assert counts(loaded_neo4j, db) == before  # the sample graph was already there: nothing new
 
     proc = subprocess.run([sys.executable, "-m", "graph_loader", "load", str(tmp_path / "nothing.md")],

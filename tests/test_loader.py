@@ -7,15 +7,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import N_SAMPLES, SAMPLE_ARTICLES
 
 from graph_loader.graph import GraphError
 from graph_loader.loader import LoadError, TransactionGroup, load_paths
 from graph_loader.model import Relation
 from graph_loader.settings import Settings, load_settings
 from graph_loader.sinks.embedded import read_store, write_store
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ARTICLES = ROOT / "sample_data" / "articles"
 
 # Written for these tests in our own words.
 NEW_ARTICLE = """---
@@ -73,7 +71,7 @@ def neo4j_counts(driver, db: str) -> tuple[int, int]:
 def test_loading_the_samples_into_the_embedded_store_twice(tmp_path, sample_graph):
     settings = store_settings(tmp_path)
     report = load_paths([SAMPLE_ARTICLES], "embedded", settings, progress=False)
-    assert report.ok and report.articles_loaded == 4 and len(report.loaded) == 4
+    assert report.ok and report.articles_loaded == N_SAMPLES and len(report.loaded) == N_SAMPLES
     store = settings.store_path
     assert same_graph(read_store(store), sample_graph)  # the loader builds what build_graph builds
     assert sum(report.nodes_added.values()) == sample_graph.number_of_nodes()
@@ -83,7 +81,7 @@ def test_loading_the_samples_into_the_embedded_store_twice(tmp_path, sample_grap
     before = store.read_bytes()
 
     again = load_paths([SAMPLE_ARTICLES], "embedded", settings, progress=False)
-    assert again.ok and again.articles_loaded == 4
+    assert again.ok and again.articles_loaded == N_SAMPLES
     assert not again.nodes_added and not again.edges_added
     assert store.read_bytes() == before
     assert "nothing new" in again.table()
@@ -98,7 +96,7 @@ def test_a_new_load_merges_into_the_existing_store(tmp_path, sample_graph):
     assert 0 < partial.number_of_nodes() < sample_graph.number_of_nodes()
 
     rest = load_paths([SAMPLE_ARTICLES, first], "embedded", settings, progress=False)  # `first` twice: once
-    assert rest.articles_loaded == 4
+    assert rest.articles_loaded == N_SAMPLES
     merged = read_store(settings.store_path)
     assert same_graph(merged, sample_graph)
     assert sum(rest.nodes_added.values()) == sample_graph.number_of_nodes() - partial.number_of_nodes()
@@ -176,7 +174,7 @@ def test_an_unknown_destination_is_refused(tmp_path):
 def test_loading_the_samples_into_neo4j_twice(empty_neo4j, neo4j_settings, sample_graph):
     db = neo4j_settings.neo4j_database
     report = load_paths([SAMPLE_ARTICLES], "neo4j", neo4j_settings, progress=False)
-    assert report.ok and report.articles_loaded == 4
+    assert report.ok and report.articles_loaded == N_SAMPLES
     counts = neo4j_counts(empty_neo4j, db)
     assert counts == (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
     assert (sum(report.nodes_added.values()), sum(report.edges_added.values())) == counts
@@ -201,7 +199,7 @@ def test_article_by_article_transactions_load_the_same_graph(empty_neo4j, neo4j_
     db = neo4j_settings.neo4j_database
     one_each = Settings({**neo4j_settings.values, "transaction_size": 1})
     report = load_paths([SAMPLE_ARTICLES], "neo4j", one_each, progress=False)
-    assert report.ok and report.articles_loaded == 4 and len(report.loaded) == 4
+    assert report.ok and report.articles_loaded == N_SAMPLES and len(report.loaded) == N_SAMPLES
     assert neo4j_counts(empty_neo4j, db) == (sample_graph.number_of_nodes(), sample_graph.number_of_edges())
     person = empty_neo4j.execute_query("MATCH (p:Person) WHERE size(p.articles) > 1 RETURN p LIMIT 1",
                                        database_=db).records[0]["p"]
@@ -285,7 +283,7 @@ def test_an_article_breaking_the_ontology_fails_alone_in_the_embedded_store(
         tmp_path, sample_extractions, one_broken_article):
     settings = store_settings(tmp_path)
     report = load_paths([SAMPLE_ARTICLES], "embedded", settings, progress=False)
-    assert report.articles_loaded == 3 and len(report.failures) == 1
+    assert report.articles_loaded == N_SAMPLES - 1 and len(report.failures) == 1
     assert report.failures[0].startswith(f"{one_broken_article}: ")
     assert "'Nobody In This Article' is not among the article's entities" in report.failures[0]
     assert same_graph(read_store(settings.store_path), _others(sample_extractions, one_broken_article))
@@ -297,7 +295,7 @@ def test_an_article_breaking_the_ontology_fails_alone_in_its_neo4j_transaction(
     """All four articles share one transaction group; the broken one is left out of it, the rest land."""
     db = neo4j_settings.neo4j_database
     report = load_paths([SAMPLE_ARTICLES], "neo4j", neo4j_settings, progress=False)
-    assert report.articles_loaded == 3 and len(report.failures) == 1
+    assert report.articles_loaded == N_SAMPLES - 1 and len(report.failures) == 1
     assert report.failures[0].startswith(f"{one_broken_article}: ")
     assert one_broken_article not in report.loaded
     others = _others(sample_extractions, one_broken_article)
