@@ -192,3 +192,107 @@ def test_a_third_language_is_loaded_with_a_note():
     ex = _extract("Le gouvernement du Mexique a parlé avec la DEA.", "2025-02-27", language="fr")
     assert "Drug Enforcement Administration" in _names(ex)
     assert any("only names were read" in n for n in ex.notes)
+
+
+# --- courts, offices, posts said with verbs ------------------------------------------------------
+
+def test_a_federal_court_is_a_body_and_a_district_a_venue():
+    ex = _extract("He will appear in U.S. District Court in San Diego. He faces charges in the Southern District "
+                  "of Texas and the Central District of California.", "2012-09-01")
+    names = _names(ex)
+    assert names.get("U.S. District Court in San Diego") == "Agency"
+    assert not any("District" in n and n != "U.S. District Court in San Diego" for n in names)
+    assert "California" not in names
+
+
+def test_a_special_agent_in_charge_leads_the_field_division_of_the_agency():
+    ex = _extract("The arrest was announced by Special Agent in Charge of the DEA Houston Field Division "
+                  "Marta Olvera Ruiz.", "2020-05-01")
+    rels = _rels(ex)
+    assert ("Marta Olvera Ruiz", "LEADS", "DEA Houston Field Division") in rels
+    assert ("DEA Houston Field Division", "PART_OF", "Drug Enforcement Administration") in rels
+
+
+def test_a_post_said_with_a_verb():
+    ex = _extract("Luis Ortega Vidal serves as director of the National Migration Institute. "
+                  "Mr. Tomas Lerma Gil was there representing the Foreign Ministry.", "2021-01-01")
+    rels = _rels(ex)
+    assert ("Luis Ortega Vidal", "LEADS", "National Migration Institute") in rels
+    assert ("Tomas Lerma Gil", "MEMBER_OF", "Secretariat of Foreign Affairs") in rels
+
+
+def test_a_service_before_a_rank_and_a_press_secretary():
+    ex = _extract("Pentagon spokesman Navy Capt. Jeff Ortiz said the call went well.", "2017-02-02")
+    assert ("Jeff Ortiz", "MEMBER_OF", "Department of Defense") in _rels(ex)
+
+
+def test_an_agency_and_its_partners_including_others_work_together():
+    ex = _extract("OFAC and its partners, including the Drug Enforcement Administration, will keep acting.",
+                  "2015-04-08")
+    assert ("Office of Foreign Assets Control", "WORKS_WITH", "Drug Enforcement Administration") in _rels(ex)
+
+
+def test_a_body_within_another_body_is_part_of_it():
+    ex = _extract("Officials from Treasury's Financial Crimes Enforcement Network met bankers.", "2024-02-08")
+    assert ("Financial Crimes Enforcement Network", "PART_OF", "Department of the Treasury") in _rels(ex)
+
+
+@pytest.mark.parametrize(("body", "programme"), [
+    ("The U.S. Embassy trained 300 police officers under the Merida Initiative.", "Mérida Initiative"),
+    ("En México, a través de la Iniciativa Mérida, los Estados Unidos brindan apoyo.", "Mérida Initiative"),
+])
+def test_acting_under_a_programme_is_taking_part_in_it(body: str, programme: str):
+    assert any(t == "PARTICIPATES_IN" and o == programme for _, t, o in _rels(_extract(body, "2018-01-01")))
+
+
+def test_two_bodies_of_one_government_are_not_the_cooperation_told():
+    ex = _extract("The Mexican army and the Mexican navy have deepened their cooperation.", "2013-01-22")
+    assert not any(t == "WORKS_WITH" for _, t, _ in _rels(ex))
+
+
+# --- which country a bare title means -------------------------------------------------------------
+
+def test_a_bare_title_before_a_name_follows_the_side_the_sentence_gives():
+    ex = _extract("El 5 de octubre, el secretario de Estado Tom Reyes, el fiscal general Ana Paz y el secretario "
+                  "de Seguridad Nacional Luis Cano viajaron.", "2023-10-10", language="es")
+    assert ("Ana Paz", "LEADS", "Department of Justice") in _rels(ex)
+
+
+def test_a_bare_title_in_english_is_the_us_one_unless_a_country_word_stands_before_it():
+    ex = _extract("Attorney General Robert Lane said, “The courageous action of the Mexican government helps.” "
+                  "Mexican Attorney General Rosa Marín agreed.", "2008-12-31")
+    rels = _rels(ex)
+    assert ("Robert Lane", "LEADS", "Department of Justice") in rels
+    assert ("Rosa Marín", "LEADS", "Office of the Attorney General of the Republic") in rels
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+def test_a_contested_claim_keeps_both_sides_and_an_uncontested_one_is_dropped():
+    ex = _extract("The DEA said in a statement that it works with its Mexican partners on the operation. "
+                  "“We have no agreement with the DEA,” President Claudia Sheinbaum said the next day. "
+                  "Senator Paul Whitcomb said the plan works well.", "2025-08-19")
+    stances = {(c.claimant, c.stance) for c in ex.claims}
+    assert stances == {("Drug Enforcement Administration", "asserts"), ("Claudia Sheinbaum", "denies")}
+
+
+# --- Spanish bodies, dates and people --------------------------------------------------------------
+
+def test_a_spanish_body_name_is_read_whole_and_joins_the_gazetteer_entry():
+    ex = _extract("La Comisión Federal para la Protección contra Riesgos Sanitarios y la Secretaría de la Defensa "
+                  "Nacional recibieron equipo.", "2017-03-01", language="es")
+    names = _names(ex)
+    assert "Federal Commission for the Protection against Sanitary Risks" in names
+    assert "Secretariat of National Defense" in names
+    assert not any(n.startswith("Comisión Federal") for n in names)
+
+
+def test_a_spanish_date_is_read_and_the_event_dated():
+    ex = _extract("El gobierno de México envió el jueves 27 de febrero de 2025 a Estados Unidos a Joaquín Peralta "
+                  "Cruz.", "2025-02-28", language="es")
+    assert any(e.type == "Transfer" and e.date == "2025-02-27" for e in ex.events)
+
+
+def test_detener_is_an_arrest_only_of_a_person():
+    ex = _extract("El objetivo es detener el tráfico ilegal de armas hacia México.", "2005-10-20", language="es")
+    assert not any(e.type == "Arrest" for e in ex.events)

@@ -270,6 +270,10 @@ def find_mentions(doc: Doc, sent: int, gaz: Gazetteer) -> list[Mention]:
         s = re.sub(r"(?:\s+(?:of|and|de|del|la))+$", "", m.group())
         found.append(Mention(s, "Initiative", sent, m.start(), m.start() + len(s), "rule"))
     for run in _name_runs(doc):
+        before = [f.end for f in found if _overlaps(run, (f.start, f.end)) and f.start <= run[0]]
+        if before and not any(_overlaps((max(before), run[1]), (f.start, f.end)) for f in found):
+            rest = text[max(before):run[1]]  # "... DEA Houston Field Division Marta Olvera Ruiz": the name after
+            run = (run[1] - len(rest.lstrip()), run[1]) if len(rest.split()) >= 2 else run
         if any(_overlaps(run, (f.start, f.end)) for f in found):
             continue
         clashing = [e for e in doc.ents if _overlaps(run, (e.start_char, e.end_char))]
