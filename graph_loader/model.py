@@ -35,6 +35,19 @@ def normalise_name(name: str) -> str:
     return re.sub(r"^the ", "", s)
 
 
+# The languages extraction reads in full, as the interface (in English) names them.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def language_name(code: str) -> str:
+    """How the interface names an article's language.
+
+    >>> language_name("es"), language_name("fr"), language_name("")
+    ('Spanish', 'fr', 'unknown')
+    """
+    return LANGUAGE_NAMES.get(code, code or "unknown")
+
+
 def node_id(label: str, name: str) -> str:
     """A stable id from a node's label and canonical name."""
     slug = _NON_WORD.sub("-", normalise_name(name)).strip("-")

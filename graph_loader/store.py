@@ -89,7 +89,8 @@ class Filters:
     ``labels``: node labels; ``event_types``: kinds of event; ``date_from``/``date_to``: ISO dates or
     years bounding events (undated events are left out when a bound is set) and administrations;
     ``administration``: an administration id, read as its term's dates; ``article``: an article id,
-    keeping only what that article supports.
+    keeping only what that article supports; ``language``: an article language ("en", "es"), keeping only
+    what articles in that language support (resolved into ``sources``, the ids of those articles).
 
     >>> Filters().is_empty(), Filters(labels=("Person",)).is_empty()
     (True, False)
@@ -101,9 +102,19 @@ class Filters:
     date_to: str | None = None
     administration: str | None = None
     article: str | None = None
+    language: str | None = None
+    sources: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def source_ids(self) -> tuple[str, ...]:
+        """The articles whose support a view keeps (empty: every article's).
+
+        >>> Filters(article="article:a").source_ids(), Filters(sources=("article:a", "article:b")).source_ids()
+        (('article:a',), ('article:a', 'article:b'))
+        """
+        return self.sources or ((self.article,) if self.article else ())
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,7 @@ class Source:
     publisher: str = ""
     published: str | None = None
     url: str = ""
+    language: str = ""  # the article's, so a sentence is shown as written and said to be in its language
 
 
 @dataclass(frozen=True)
@@ -361,16 +373,18 @@ def node_passes(data: Mapping[str, Any], f: Filters) -> bool:
     elif label == "Administration" and dated and not in_range(
             data.get("start"), data.get("end"), f.date_from, f.date_to):
         return False
-    return not (f.article and f.article not in (data.get("articles") or ()))
+    sources = f.source_ids()
+    return not (sources and not set(sources) & set(data.get("articles") or ()))
 
 
 def edge_passes(u: str, data: Mapping[str, Any], f: Filters) -> bool:
-    """Whether an edge is kept: with an article filter, only edges that article supports."""
-    if not f.article:
+    """Whether an edge is kept: with an article or language filter, only edges those articles support."""
+    sources = f.source_ids()
+    if not sources:
         return True
     if data.get("type") == "MENTIONS":
-        return u == f.article
-    return f.article in (data.get("articles") or ())
+        return u in sources
+    return bool(set(sources) & set(data.get("articles") or ()))
 
 
 def node_conditions(f: Filters, var: str) -> list[str]:
@@ -392,15 +406,15 @@ def node_conditions(f: Filters, var: str) -> list[str]:
         lines.append(f"(NOT {var}:Event OR ({var}.date IS NOT NULL AND {at_most(var + '.date', '$date_to')}))")
         lines.append(f"(NOT {var}:Administration OR {var}.start IS NULL "
                      f"OR {at_most(var + '.start', '$date_to')})")
-    if f.article:
-        lines.append(f"$article IN coalesce({var}.articles, [])")
+    if f.source_ids():
+        lines.append(f"any(a IN coalesce({var}.articles, []) WHERE a IN $sources)")
     return lines
 
 
 def edge_condition(var: str) -> str:
-    """Mirrors :func:`edge_passes` for an article filter."""
-    return (f"((type({var}) = 'MENTIONS' AND startNode({var}).id = $article) "
-            f"OR (type({var}) <> 'MENTIONS' AND $article IN coalesce({var}.articles, [])))")
+    """Mirrors :func:`edge_passes` for an article or language filter."""
+    return (f"((type({var}) = 'MENTIONS' AND startNode({var}).id IN $sources) "
+            f"OR (type({var}) <> 'MENTIONS' AND any(a IN coalesce({var}.articles, []) WHERE a IN $sources)))")
 
 
 def filter_params(f: Filters) -> dict[str, Any]:
@@ -414,8 +428,8 @@ def filter_params(f: Filters) -> dict[str, Any]:
         params["date_from"] = f.date_from
     if f.date_to:
         params["date_to"] = f.date_to
-    if f.article:
-        params["article"] = f.article
+    if f.source_ids():
+        params["sources"] = list(f.source_ids())
     return params
 
 
@@ -448,7 +462,7 @@ def _sources(evidence: Any, articles: Mapping[str, Mapping[str, Any]]) -> tuple[
         out.append(Source(str(ev.get("article_id") or ""), str(ev.get("sentence") or ""), ev.get("start"),
                           ev.get("end"), str(meta.get("title") or meta.get("name") or ""),
                           str(meta.get("publisher") or ""), meta.get("published"),
-                          str(meta.get("url") or "")))
+                          str(meta.get("url") or ""), str(meta.get("language") or "")))
     return tuple(out)
 
 
@@ -591,8 +605,14 @@ class GraphStore(ABC):
         return self._nodes(sorted(ids), light=True) if ids else {}
 
     def resolve_filters(self, f: Filters | None) -> Filters:
-        """``f`` with its administration turned into its term's dates (narrowing any date range)."""
+        """``f`` with its administration turned into its term's dates (narrowing any date range) and its
+        language into the articles written in it."""
         f = f or Filters()
+        if f.language:
+            ids = tuple(a.id for a in self.articles() if a.language == f.language
+                        and (not f.article or a.id == f.article))
+            # no article in that language: a source that matches nothing, so the view is empty
+            f = replace(f, language=None, sources=ids or ("article:none",))
         if not f.administration:
             return f
         admin = self._nodes([f.administration], light=True).get(f.administration)
@@ -667,7 +687,7 @@ class GraphStore(ABC):
         f = self.resolve_filters(filters)
         hops = max(0, min(int(hops), MAX_HOPS))
         focus = [i for i in dict.fromkeys(ids)]
-        found = self._nodes(focus, light=True, with_articles=bool(f.article))
+        found = self._nodes(focus, light=True, with_articles=bool(f.source_ids()))
         focus = [i for i in focus if i in found]
         dist = {i: 0 for i in focus}
         data = dict(found)
@@ -682,7 +702,7 @@ class GraphStore(ABC):
                 break
             # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
             edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True,
-                                           with_articles=bool(f.article))
+                                           with_articles=bool(f.source_ids()))
             nxt = []
             for u, v, _k, attrs in edges:
                 if not edge_passes(u, attrs, f):
@@ -711,7 +731,7 @@ class GraphStore(ABC):
         """
         f = self.resolve_filters(filters)
         labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
-        data = {i: d for i, d in self._scan(labels, light=True, with_articles=bool(f.article)).items()
+        data = {i: d for i, d in self._scan(labels, light=True, with_articles=bool(f.source_ids())).items()
                 if node_passes(d, f)}
         return self._view(data, dict.fromkeys(data, 0), f, cap, [])
 
@@ -726,7 +746,7 @@ class GraphStore(ABC):
         g = nx.MultiDiGraph()
         for i in keep:
             g.add_node(i, **data[i])
-        for u, v, k, attrs in self._edges_among(keep, light=True, with_articles=bool(f.article)):
+        for u, v, k, attrs in self._edges_among(keep, light=True, with_articles=bool(f.source_ids())):
             if edge_passes(u, attrs, f):
                 g.add_edge(u, v, key=k, **attrs)
         rest = [i for i in dist if i not in g]
@@ -1253,7 +1273,7 @@ class Neo4jStore(GraphStore):
         seek, params = self._seek(ids)
         if not seek:
             return self._view_of({}, f, [])
-        edge_where = f" AND {edge_condition('r')}" if f.article else ""
+        edge_where = f" AND {edge_condition('r')}" if f.source_ids() else ""
         grow = []
         for depth in range(1, hops + 1):
             if depth > 1 and hub:  # hubs are reached, not gone through
@@ -1275,7 +1295,7 @@ class Neo4jStore(GraphStore):
                           f"RETURN count(x) AS n_hubs, collect({self._name('x')})[..5] AS hub_names }} "
                           "WITH levels, n_hubs, hub_names " + self._view_tail(f, carry="n_hubs, hub_names"),
                           **params, **filter_params(f), cap=int(cap or 0), hub=int(hub or 0),
-                          node_labels=list(self.ontology.nodes), hidden=self._hidden(bool(f.article)))
+                          node_labels=list(self.ontology.nodes), hidden=self._hidden(bool(f.source_ids())))
         return self._view_of(rows[0] if rows else {}, f, list(dict.fromkeys(ids)))
 
     @staticmethod
@@ -1323,7 +1343,7 @@ class Neo4jStore(GraphStore):
         rows = self._read(f"MATCH (n) WHERE {where} WITH collect(n) AS found WITH [[], found] AS levels "
                           + self._view_tail(f), **{**filter_params(f), "labels": list(labels)},
                           cap=int(cap or 0), node_labels=list(self.ontology.nodes),
-                          hidden=self._hidden(bool(f.article)))
+                          hidden=self._hidden(bool(f.source_ids())))
         return self._view_of(rows[0] if rows else {}, f, [])
 
     @staticmethod
@@ -1341,7 +1361,7 @@ class Neo4jStore(GraphStore):
         Only the level where the cap falls is ranked (the levels before it are kept whole, those after it
         only counted), so a view of a hub does not sort the ten thousand nodes it leaves out.
         """
-        edge_where = f" AND {edge_condition('r')}" if f.article else ""
+        edge_where = f" AND {edge_condition('r')}" if f.source_ids() else ""
         k = f"{carry}, " if carry else ""  # kept along by every WITH
         return (
             f"WITH {k}levels, [i IN range(0, size(levels) - 1) | reduce(s = 0, l IN levels[..i + 1] | s + size(l))]"
@@ -1374,7 +1394,7 @@ class Neo4jStore(GraphStore):
             "CALL (rest) { UNWIND rest AS x WITH [l IN labels(x) WHERE l IN $node_labels][0] AS label, "
             "count(*) AS c RETURN collect([label, c]) AS by_label } "
             f"RETURN [n IN kept | {self._project('n', True)}] AS nodes, "
-            f"[r IN rels | {self._project('r', True, node=False, with_articles=bool(f.article))}] AS edges, "
+            f"[r IN rels | {self._project('r', True, node=False, with_articles=bool(f.source_ids()))}] AS edges, "
             "size(rest) AS n_rest, by_label, "
             f"[x IN examples | {self._name('x')}] AS examples{', ' + carry if carry else ''}")
 
@@ -1398,7 +1418,7 @@ class Neo4jStore(GraphStore):
 
     def _view_of(self, row: Mapping[str, Any], f: Filters, focus: list[str]) -> nx.MultiDiGraph:
         """The view graph of one row of a :meth:`_view_tail` query."""
-        lists = bool(f.article)
+        lists = bool(f.source_ids())
         g = nx.MultiDiGraph()
         for x in row.get("nodes") or ():
             g.add_node(x["id"], **self._node_of(x, True, lists))

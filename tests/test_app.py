@@ -100,6 +100,26 @@ def test_explore_shared_link_with_filters(store):
     assert at.multiselect(key="f_types").value == ["Denial"]
 
 
+def test_explore_language_filter_keeps_what_articles_in_that_language_report(store):
+    at = run_app(lang="es", labels="Person,Agency,Country,Event")
+    assert at.selectbox(key="f_lang").value == "es"
+    expected = store.overview(Filters(labels=("Person", "Agency", "Country", "Event"), language="es"))
+    shown = at.selectbox(key="open::").options
+    assert len(shown) == expected.number_of_nodes() > 3
+    assert not any("Portero" in o for o in shown)  # told in English only
+    at.selectbox(key="f_lang").set_value(None).run()
+    assert "lang" not in at.query_params
+    assert len(at.selectbox(key="open::").options) > len(shown)
+
+
+def test_actor_page_says_each_source_s_language(store):
+    focus = store.search("García Harfuch")[0].id
+    at = run_app("pages/actor.py", id=focus)
+    text = text_of(at)
+    assert "Spanish" in text and "English" in text
+    assert "El secretario de Seguridad y Protección Ciudadana" in text  # evidence kept as written
+
+
 def test_explore_period_from_an_administration(store):
     admin = next(a for a in store.administrations() if a.name == "Sheinbaum administration")
     at = run_app(admin=admin.id, labels="Event")

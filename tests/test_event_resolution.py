@@ -7,7 +7,7 @@ import pytest
 from graph_loader.articles import parse_article
 from graph_loader.extract import extract_articles
 from graph_loader.graph import build_graph
-from graph_loader.store import EmbeddedStore
+from graph_loader.store import EmbeddedStore, Filters
 
 # (event type, the participant it happened to, how many sample articles report it)
 SHARED_EVENTS = [
@@ -111,3 +111,21 @@ def test_the_transfer_told_in_two_languages_is_one_event_in_neo4j(loaded_neo4j, 
         database_=neo4j_settings.neo4j_database).records
     assert records[0]["events"] == 1
     assert sorted(records[0]["languages"]) == ["en", "es"]
+
+
+def test_the_language_filter_keeps_what_articles_in_that_language_report(sample_store, sample_graph):
+    store = EmbeddedStore(sample_store)
+    spanish = store.overview(Filters(language="es"))
+    assert spanish.number_of_nodes() > 5
+    assert all(SPANISH in (sample_graph.nodes[n].get("articles") or []) for n in spanish)
+    english = store.overview(Filters(language="en"))
+    assert "person:omar-garcia-harfuch" in spanish and "person:omar-garcia-harfuch" in english
+    # the English-only story of Project Portero is not in the Spanish view
+    assert not any("Portero" in str(spanish.nodes[n].get("name")) for n in spanish)
+    assert any("Portero" in str(english.nodes[n].get("name")) for n in english)
+    assert store.overview(Filters(language="fr")).number_of_nodes() == 0
+
+
+def test_sources_say_their_language(sample_store):
+    node = EmbeddedStore(sample_store).node("person:omar-garcia-harfuch")
+    assert {s.language for s in node.sources} == {"en", "es"}

@@ -422,7 +422,8 @@ def test_neo4j_answers_like_the_embedded_store(sample_store, loaded_neo4j, neo4j
     admin = emb.administrations()[-1].id
     for f in (Filters(article=article), replace(NO_ARTICLES, article=article),
               replace(NO_ARTICLES, event_types=("Extradition", "Denial")),
-              Filters(date_from="2020", date_to="2025-08"), replace(NO_ARTICLES, administration=admin)):
+              Filters(date_from="2020", date_to="2025-08"), replace(NO_ARTICLES, administration=admin),
+              Filters(language="es"), replace(NO_ARTICLES, language="en")):
         for cap in (None, 12):
             pairs = [(emb.overview(f, cap), neo.overview(f, cap))]
             pairs += [(emb.neighbourhood([hub], hops, f, cap), neo.neighbourhood([hub], hops, f, cap))

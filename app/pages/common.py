@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import streamlit as st
 
 from app import data
+from graph_loader.model import language_name
 from graph_loader.store import (
     Filters,
     GraphStore,
@@ -116,6 +117,8 @@ def source_line(src: Source) -> str:
     """The article a sentence came from: title, publisher, date and a link (Markdown, escaped)."""
     title = md(src.title or src.article_id or "unknown article")
     bits = [f"*{title}*"] + [md(x) for x in (src.publisher, src.published) if x]
+    if src.language:
+        bits.append(md(language_name(src.language)))  # the sentence above is quoted as written
     url = safe_url(src.url)
     link = f" · [source]({url})" if url else ""
     return ", ".join(bits) + link
@@ -215,13 +218,20 @@ def filter_controls(ctx: Context, *, default_labels: list[str], show_labels: boo
         names = {a.id: f"{a.name} ({a.country or '?'}, {a.start or '?'}–{a.end or 'today'})"
                  for a in admins}
         admin = st.selectbox("Administration", admin_ids, key="f_admin", format_func=names.get)
-    titles = {a.id: f"{a.title} ({a.publisher}, {a.published or 'undated'})" for a in arts}
+    titles = {a.id: f"{a.title} ({a.publisher}, {a.published or 'undated'}, {language_name(a.language)})"
+              for a in arts}
     article = st.selectbox("Source article", art_ids, key="f_article", index=None, format_func=titles.get,
                            placeholder="All articles")
+    languages = sorted({a.language for a in arts if a.language})
+    init_state("f_lang", param("lang") if param("lang") in languages else None)
+    language = st.selectbox("Article language", languages, key="f_lang", index=None, format_func=language_name,
+                            placeholder="Every language",
+                            help="Keep what articles in this language report; sentences stay as written.") \
+        if len(languages) > 1 else None
     set_params(labels=labels if sorted(labels) != sorted(default_labels) else None, types=types,
-               **{"from": date_from, "to": date_to}, admin=admin, article=article)
+               **{"from": date_from, "to": date_to}, admin=admin, article=article, lang=language)
     return Filters(labels=tuple(labels), event_types=tuple(types), date_from=date_from, date_to=date_to,
-                   administration=admin, article=article)
+                   administration=admin, article=article, language=language)
 
 
 def _years(ctx: Context) -> tuple[int, int]:
@@ -246,6 +256,8 @@ def filters_caption(f: Filters, ctx: Context) -> str:
     if f.article:
         titles = {a.id: a.title for a in data.articles(ctx.store, ctx.key)}
         parts.append("article: " + titles.get(f.article, f.article))
+    if f.language:
+        parts.append(f"articles in {language_name(f.language)}")
     return "; ".join(parts)
 
 

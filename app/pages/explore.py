@@ -26,7 +26,8 @@ if ui.classroom():
     labels = [x for x in ui.param_list("labels") if x in onto.nodes] or default_labels
     filters = Filters(labels=tuple(labels), event_types=tuple(ui.param_list("types")),
                       date_from=ui.param("from") or None, date_to=ui.param("to") or None,
-                      administration=ui.param("admin") or None, article=ui.param("article") or None)
+                      administration=ui.param("admin") or None, article=ui.param("article") or None,
+                      language=ui.param("lang") or None)
     info = data.node(ctx.store, ctx.key, focus) if focus else None
     subject = f"{info.name} and its connections ({hops} hop{'s' if hops > 1 else ''})" if info else \
         "The most connected actors"

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 
-SUPPORTED = ("en", "es")
+from ..model import LANGUAGE_NAMES
+
+SUPPORTED = tuple(LANGUAGE_NAMES)
 _STOPWORDS = {
     "en": {"the", "of", "and", "to", "in", "that", "is", "was", "for", "with", "on", "by", "as", "it", "from",
            "said", "has", "have", "were", "be", "this", "which", "an", "at", "are", "its", "their", "who"},
