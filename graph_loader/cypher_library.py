@@ -375,6 +375,12 @@ def list_queries(folder: str | Path | None = None) -> list[CannedQuery]:
     return [load_query(p) for p in sorted(root.glob("*.cypher"))]
 
 
+def query_names(folder: str | Path | None = None) -> list[str]:
+    """The names of the library's queries (file stems), sorted, without reading the files."""
+    root = Path(folder) if folder else QUERIES_DIR
+    return sorted(p.stem for p in root.glob("*.cypher"))
+
+
 def get_query(name: str, folder: str | Path | None = None) -> CannedQuery:
     """The canned query called ``name`` (with or without ``.cypher``); KeyError if there is none."""
     root = Path(folder) if folder else QUERIES_DIR

@@ -303,6 +303,45 @@ def test_query_dispatches_to_the_query_runner(neo4j_env, loaded_neo4j, sample_gr
     assert str(people) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(("arg", "expected"), [
+    ("timline", "portero: no query named 'timline' in the library; did you mean 'timeline'?"),
+    ("Leadrship", "portero: no query named 'Leadrship' in the library; did you mean 'leadership'?"),
+    ("shortest-path", "portero: no query named 'shortest-path' in the library; did you mean 'shortest_paths'?"),
+    ("timline.cypher", "portero: timline.cypher: no such file, and no query named 'timline' in the library; "
+                       "did you mean 'timeline'?"),
+])
+def test_a_mistyped_library_name_is_one_line_with_the_nearest_name(arg, expected, env, monkeypatch, capsys):
+    # Neo4j is unreachable: the name is judged before any server is asked (exit 2, bad input, not 1).
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{free_port()}")
+    assert main(["query", arg]) == 2
+    captured = capsys.readouterr()
+    assert error_lines(captured.err) == [expected]
+    assert captured.out == ""
+
+
+def test_a_name_far_from_any_library_query_lists_the_library(env, monkeypatch, capsys):
+    from graph_loader.cypher_library import list_queries
+
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{free_port()}")
+    assert main(["query", "nonexistent_query"]) == 2
+    lines = error_lines(capsys.readouterr().err)
+    assert len(lines) == 1
+    assert lines[0].startswith("portero: no query named 'nonexistent_query' in the library; its queries: ")
+    assert "FOREACH" not in lines[0]  # not Neo4j's syntax error
+    assert all(q.name in lines[0] for q in list_queries())
+
+
+@pytest.mark.parametrize("arg", ["RETURN", "match", "timeline.cypher", "timeline"])
+def test_cypher_words_and_library_names_still_go_to_neo4j(arg, env, monkeypatch, capsys):
+    # A keyword is Cypher (Neo4j judges it) and a library name (with .cypher or without, from any folder)
+    # runs: both reach the server, here unreachable, so exit 1 naming its URI.
+    uri = f"bolt://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("NEO4J_URI", uri)
+    monkeypatch.chdir(env["PORTERO_HOME"].rsplit("/", 1)[0])
+    assert main(["query", arg]) == 1
+    assert f"cannot reach Neo4j at {uri}" in capsys.readouterr().err
+
+
 def test_neo4j_status_of_a_remote_server(env, monkeypatch, capsys):
     monkeypatch.setenv("NEO4J_URI", "bolt://example.invalid:7687")
     assert main(["neo4j", "status"]) == 0
