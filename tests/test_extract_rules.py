@@ -296,3 +296,15 @@ def test_a_spanish_date_is_read_and_the_event_dated():
 def test_detener_is_an_arrest_only_of_a_person():
     ex = _extract("El objetivo es detener el tráfico ilegal de armas hacia México.", "2005-10-20", language="es")
     assert not any(e.type == "Arrest" for e in ex.events)
+
+
+def test_an_event_named_as_what_the_clause_is_for_takes_the_clause_s_actor():
+    ex = _extract("A través de la Iniciativa Mérida, Estados Unidos brinda apoyo para la capacitación de policías "
+                  "mexicanos.", "2016-03-01", language="es")
+    assert any(e.type == "Training" and {"United States", "Mérida Initiative"} <= {p.entity for p in e.participants}
+               for e in ex.events)
+
+
+def test_a_statement_told_in_passing_takes_no_actor_from_its_clause():
+    ex = _extract("In a statement, the initiative is described as one that helps Mexico.", "2025-08-19")
+    assert not any(e.type == "Statement" for e in ex.events)

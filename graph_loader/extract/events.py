@@ -225,6 +225,18 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
         key = view.key_at(trigger.head)
         if key:
             add(key, "subject", 0)
+    purpose = {c.lower_ for c in trigger.children if c.dep_ == "case"} | (
+        {trigger.head.lower_} if trigger.dep_ == "pobj" else set())
+    if not found and trigger.pos_ == "NOUN" and carrier is None and purpose & PURPOSE_WORDS:
+        # "brindan apoyo ... para la capacitación de funcionarios": who acts in the clause gives it
+        verb = next((a for a in list(trigger.ancestors)[:4] if a.pos_ == "VERB"), None)
+        for child in (subjects_of(verb) if verb is not None else []):
+            for key in view.keys_in(child, same_clause=True):
+                add(key, "agent", 0)
+        for child in (c for c in (verb.children if verb is not None else []) if c.dep_ in ("obl", "prep")):
+            for key in view.keys_in(child, same_clause=True):
+                if types.get(key) == "Initiative":
+                    add(key, "subject", 2)
     if trigger.pos_ == "VERB" and not subjects_of(trigger) and trigger.dep_ in ("pcomp", "advcl", "xcomp"):
         # "In announcing the extraditions, Attorney General X said": the main clause's subject acts
         main = next((a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX") and subjects_of(a)), None)
@@ -264,6 +276,8 @@ def _held(view: SentenceView, tok: Token) -> bool:
     return any(t.ent_type_ == "DATE" for t in view.doc[max(0, first.i - 3):first.i])
 
 
+# An event named as what a clause's action is for: "support for the training of", "para la capacitación".
+PURPOSE_WORDS = {"for", "para", "mediante"}
 HAPPEN_VERBS = {"meet", "convene", "hold", "celebrar", "realizar", "reunir", "sesionar", "occur"}
 
 
