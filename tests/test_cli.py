@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -301,6 +303,40 @@ def test_query_dispatches_to_the_query_runner(neo4j_env, loaded_neo4j, sample_gr
     people = sum(1 for _, d in sample_graph.nodes(data=True) if d["label"] == "Person")
     assert main(["query", "MATCH (p:Person) RETURN count(p) AS people", "--format", "json"]) == 0
     assert str(people) in capsys.readouterr().out
+
+
+def query_examples() -> list[str]:
+    """Every ``portero query`` line of the README's (and docs/'s) fenced bash blocks, comments dropped."""
+    found = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("**/*.md"))]:
+        for block in re.findall(r"^```(?:bash|sh|shell|console)\n(.*?)^```", doc.read_text(encoding="utf-8"),
+                                re.S | re.M):
+            for line in re.sub(r"\\\n", " ", block).splitlines():  # continued lines joined
+                line = line.strip().removeprefix("$ ")
+                if line.split()[:2] == ["portero", "query"]:
+                    found.append(shlex.join(shlex.split(line, comments=True)))
+    return found
+
+
+def test_the_readme_has_query_examples():
+    assert any("timeline" in x for x in query_examples())
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("example", query_examples())
+def test_every_query_example_of_the_readme_returns_rows(example, neo4j_env, loaded_neo4j, monkeypatch,
+                                                        capsys):
+    monkeypatch.chdir(ROOT)  # the examples name files relative to the clone
+    args = build_parser().parse_args(shlex.split(example)[1:])
+    assert main(shlex.split(example)[1:]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    if args.format == "json":
+        rows = json.loads(out)
+    elif args.format == "csv":
+        rows = out.splitlines()[1:]
+    else:
+        rows = [] if out.strip() == "(no rows)" else out.splitlines()[1:]
+    assert len(rows) >= 1, f"{example} printed no rows:\n{out}"
 
 
 @pytest.mark.parametrize(("arg", "expected"), [

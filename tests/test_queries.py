@@ -404,6 +404,20 @@ def test_timeline(run):
     assert all(r["evidence"] for r in rows)
 
 
+def test_timeline_keeps_undated_posts_last(run, sample_graph):
+    # The sample articles say Omar García Harfuch heads the security ministry but not since when, and
+    # name no event he took part in: his timeline is that post, undated (it was empty).
+    harfuch = node_by_name(sample_graph, "Omar García Harfuch")
+    posts = {sample_graph.nodes[v]["name"] for _, v, d in sample_graph.out_edges(harfuch, data=True)
+             if d["type"] in ("LEADS", "HEADED")}
+    rows = run("timeline", actor="García Harfuch").records()
+    assert posts and {r["entry"] for r in rows if r["what"] in ("LEADS", "HEADED")} == posts
+    assert all(r["date"] is None and r["evidence"] for r in rows)
+    dates = [r["date"] for r in run("timeline").records()]
+    assert dates[0] is not None and dates == sorted(dates, key=lambda d: (d is None, d or "")), \
+        "undated entries (posts among them) come last"
+
+
 def test_find_actor_and_articles(run, sample_graph):
     found = run("find_actor").records()
     assert [(r["name"], r["label"]) for r in found] == [("Omar García Harfuch", "Person")]

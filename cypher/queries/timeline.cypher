@@ -6,7 +6,8 @@
 //   :param actor => 'Rafael Caro Quintero';
 //
 // Dates are 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' strings, so they sort in time order; undated entries
-// come last. Posts (LEADS with a start date, HEADED administrations) appear at their start.
+// come last. Posts (LEADS, HEADED administrations) appear at their start; a post whose start no article
+// gives is an undated entry, so an actor known only by the post it holds still has a timeline.
 MATCH (a)
 WHERE NOT a:Article AND NOT a:Event AND NOT a:Claim
   AND (toLower(a.name) = toLower(trim($actor))
@@ -22,7 +23,6 @@ WITH a, collect(CASE WHEN e IS NULL THEN NULL ELSE
         administrations: administrations, evidence: coalesce(p.evidence_sentences, [])[0],
         articles: size(coalesce(p.articles, []))} END) AS events
 OPTIONAL MATCH (a)-[r:LEADS|HEADED]->(b)
-WHERE coalesce(r.start, b.start) IS NOT NULL
 WITH events, collect(CASE WHEN r IS NULL THEN NULL ELSE
        {date: toString(coalesce(r.start, b.start)), what: type(r), role: coalesce(r.title, 'head'),
         entry: b.name, others: [], administrations: [], evidence: coalesce(r.evidence_sentences, [])[0],
