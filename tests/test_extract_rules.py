@@ -51,7 +51,7 @@ def test_a_title_before_the_next_name_is_not_the_previous_persons():
 
 
 def test_two_titled_people_joined_by_and_keep_their_own_titles():
-    ex = _extract("We thank the U.S. Attorney General and Secretary Hollis for coming.")
+    ex = _extract("We thank Attorney General Lane and Secretary Hollis for coming.")
     assert not any(s.endswith("Hollis") and t == "LEADS" and o == "Department of Justice" for s, t, o in _rels(ex))
 
 
@@ -197,20 +197,20 @@ def test_a_third_language_is_loaded_with_a_note():
 # --- courts, offices, posts said with verbs ------------------------------------------------------
 
 def test_a_federal_court_is_a_body_and_a_district_a_venue():
-    ex = _extract("He will appear in U.S. District Court in San Diego. He faces charges in the Southern District "
-                  "of Texas and the Central District of California.", "2012-09-01")
+    ex = _extract("She is to be heard in U.S. District Court in Tucson. Her co-defendants face trial in the "
+                  "Western District of Arizona and the Middle District of Florida.", "2012-09-01")
     names = _names(ex)
-    assert names.get("U.S. District Court in San Diego") == "Agency"
-    assert not any("District" in n and n != "U.S. District Court in San Diego" for n in names)
-    assert "California" not in names
+    assert names.get("U.S. District Court in Tucson") == "Agency"
+    assert not any("District" in n and n != "U.S. District Court in Tucson" for n in names)
+    assert "Florida" not in names
 
 
 def test_a_special_agent_in_charge_leads_the_field_division_of_the_agency():
-    ex = _extract("The arrest was announced by Special Agent in Charge of the DEA Houston Field Division "
+    ex = _extract("Reporters were briefed by the Special Agent in Charge of the FBI Houston Field Office "
                   "Marta Olvera Ruiz.", "2020-05-01")
     rels = _rels(ex)
-    assert ("Marta Olvera Ruiz", "LEADS", "DEA Houston Field Division") in rels
-    assert ("DEA Houston Field Division", "PART_OF", "Drug Enforcement Administration") in rels
+    assert ("Marta Olvera Ruiz", "LEADS", "FBI Houston Field Office") in rels
+    assert ("FBI Houston Field Office", "PART_OF", "Federal Bureau of Investigation") in rels
 
 
 def test_a_post_said_with_a_verb():
@@ -222,24 +222,23 @@ def test_a_post_said_with_a_verb():
 
 
 def test_a_service_before_a_rank_and_a_press_secretary():
-    ex = _extract("Pentagon spokesman Navy Capt. Jeff Ortiz said the call went well.", "2017-02-02")
-    assert ("Jeff Ortiz", "MEMBER_OF", "Department of Defense") in _rels(ex)
+    ex = _extract("Pentagon spokeswoman Navy Cmdr. Ana Ortiz said the talks went well.", "2017-02-02")
+    assert ("Ana Ortiz", "MEMBER_OF", "Department of Defense") in _rels(ex)
 
 
 def test_an_agency_and_its_partners_including_others_work_together():
-    ex = _extract("OFAC and its partners, including the Drug Enforcement Administration, will keep acting.",
-                  "2015-04-08")
-    assert ("Office of Foreign Assets Control", "WORKS_WITH", "Drug Enforcement Administration") in _rels(ex)
+    ex = _extract("FinCEN and its partners, including the FBI, will keep tracing the money.", "2015-04-08")
+    assert ("Financial Crimes Enforcement Network", "WORKS_WITH", "Federal Bureau of Investigation") in _rels(ex)
 
 
 def test_a_body_within_another_body_is_part_of_it():
-    ex = _extract("Officials from Treasury's Financial Crimes Enforcement Network met bankers.", "2024-02-08")
-    assert ("Financial Crimes Enforcement Network", "PART_OF", "Department of the Treasury") in _rels(ex)
+    ex = _extract("Bankers met analysts from Treasury's Office of Foreign Assets Control on Monday.", "2024-02-08")
+    assert ("Office of Foreign Assets Control", "PART_OF", "Department of the Treasury") in _rels(ex)
 
 
 @pytest.mark.parametrize(("body", "programme"), [
     ("The U.S. Embassy trained 300 police officers under the Merida Initiative.", "Mérida Initiative"),
-    ("En México, a través de la Iniciativa Mérida, los Estados Unidos brindan apoyo.", "Mérida Initiative"),
+    ("El Ejército de Estados Unidos entrenó a 200 soldados a través de la Iniciativa Mérida.", "Mérida Initiative"),
 ])
 def test_acting_under_a_programme_is_taking_part_in_it(body: str, programme: str):
     assert any(t == "PARTICIPATES_IN" and o == programme for _, t, o in _rels(_extract(body, "2018-01-01")))
@@ -253,13 +252,13 @@ def test_two_bodies_of_one_government_are_not_the_cooperation_told():
 # --- which country a bare title means -------------------------------------------------------------
 
 def test_a_bare_title_before_a_name_follows_the_side_the_sentence_gives():
-    ex = _extract("El 5 de octubre, el secretario de Estado Tom Reyes, el fiscal general Ana Paz y el secretario "
+    ex = _extract("El 12 de mayo, el secretario de Estado Tom Reyes, el fiscal general Ana Paz y el secretario "
                   "de Seguridad Nacional Luis Cano viajaron.", "2023-10-10", language="es")
     assert ("Ana Paz", "LEADS", "Department of Justice") in _rels(ex)
 
 
 def test_a_bare_title_in_english_is_the_us_one_unless_a_country_word_stands_before_it():
-    ex = _extract("Attorney General Robert Lane said, “The courageous action of the Mexican government helps.” "
+    ex = _extract("Attorney General Robert Lane said, “The brave work of the Mexican government matters.” "
                   "Mexican Attorney General Rosa Marín agreed.", "2008-12-31")
     rels = _rels(ex)
     assert ("Robert Lane", "LEADS", "Department of Justice") in rels
@@ -279,12 +278,12 @@ def test_a_contested_claim_keeps_both_sides_and_an_uncontested_one_is_dropped():
 # --- Spanish bodies, dates and people --------------------------------------------------------------
 
 def test_a_spanish_body_name_is_read_whole_and_joins_the_gazetteer_entry():
-    ex = _extract("La Comisión Federal para la Protección contra Riesgos Sanitarios y la Secretaría de la Defensa "
-                  "Nacional recibieron equipo.", "2017-03-01", language="es")
+    ex = _extract("La Comisión Nacional Bancaria y de Valores y la Secretaría de la Defensa Nacional firmaron "
+                  "un convenio.", "2017-03-01", language="es")
     names = _names(ex)
-    assert "Federal Commission for the Protection against Sanitary Risks" in names
+    assert "National Banking and Securities Commission" in names
     assert "Secretariat of National Defense" in names
-    assert not any(n.startswith("Comisión Federal") for n in names)
+    assert not any(n.startswith("Comisión Nacional") for n in names)
 
 
 def test_a_spanish_date_is_read_and_the_event_dated():
@@ -306,5 +305,14 @@ def test_an_event_named_as_what_the_clause_is_for_takes_the_clause_s_actor():
 
 
 def test_a_statement_told_in_passing_takes_no_actor_from_its_clause():
-    ex = _extract("In a statement, the initiative is described as one that helps Mexico.", "2025-08-19")
+    ex = _extract("In a statement, the programme is presented as a help to Mexico.", "2025-08-19")
     assert not any(e.type == "Statement" for e in ex.events)
+
+
+def test_a_deputy_secretary_heads_a_bureau_but_a_deputy_director_serves_an_office():
+    ex = _extract("Mark Ellison, Assistant Secretary of the Bureau of International Narcotics and Law Enforcement "
+                  "Affairs, met Tom Reyes Luna, Deputy Director of the Office of Foreign Assets Control.",
+                  "2016-03-01")
+    rels = _rels(ex)
+    assert ("Mark Ellison", "LEADS", "Bureau of International Narcotics and Law Enforcement Affairs") in rels
+    assert ("Tom Reyes Luna", "MEMBER_OF", "Office of Foreign Assets Control") in rels

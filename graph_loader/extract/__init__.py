@@ -352,7 +352,7 @@ _TAKING_PART = {"Consultation", "Agreement", "Training"}
 
 
 def _take_part(b: _Builder, event_type: str, keys: list[str], types: dict[str, str]) -> None:
-    """'Kahl hosted the 11th meeting of the Defense Bilateral Working Group': who meets in a programme's
+    """'Ana Ruiz hosted the third meeting of the Port Security Working Group': who meets in a programme's
     meeting, signs its agreement or attends its training takes part in it."""
     if event_type not in _TAKING_PART:
         return

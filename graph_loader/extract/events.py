@@ -228,7 +228,7 @@ def _participants(view: SentenceView, trigger: Token, event_type: str,
     purpose = {c.lower_ for c in trigger.children if c.dep_ == "case"} | (
         {trigger.head.lower_} if trigger.dep_ == "pobj" else set())
     if not found and trigger.pos_ == "NOUN" and carrier is None and purpose & PURPOSE_WORDS:
-        # "brindan apoyo ... para la capacitación de funcionarios": who acts in the clause gives it
+        # "ofrece apoyo para la formación de fiscales": who acts in the clause gives it
         verb = next((a for a in list(trigger.ancestors)[:4] if a.pos_ == "VERB"), None)
         for child in (subjects_of(verb) if verb is not None else []):
             for key in view.keys_in(child, same_clause=True):
@@ -259,8 +259,8 @@ def _noun_lemma(tok: Token, table: dict[str, str]) -> str | None:
 
 
 def _held(view: SentenceView, tok: Token) -> bool:
-    """A forum named as a meeting that took place: 'at the December 14 U.S.-Mexico Strategic Dialogue',
-    'hosted the Defense Ministerial'."""
+    """A forum named as a meeting that took place: 'at the March 3 U.S.-Mexico Border Health Dialogue',
+    'hosted the Energy Ministerial'."""
     key = view.key_at(tok)
     first = min((t for t in view.doc if view.key_at(t) == key), key=lambda t: t.i)
     head = tok
@@ -329,7 +329,7 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
                 continue
             if lemma in NEEDS_FORUM and not any(types.get(view.key_at(d) or "") == "Initiative"
                                                 for c in tok.children if c.dep_ == "dobj" for d in c.subtree):
-                continue  # "attended the Defense Ministerial", not "attended the funeral"
+                continue  # "attended the Energy Ministerial", not "attended the funeral"
             if lemma == "name" and not any(c.dep_ in ("oprd", "nsubjpass") or c.lower_ == "as"
                                            for c in tok.children):
                 continue
@@ -346,7 +346,7 @@ def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
             if lemma in CARRIED_NOUNS and not _carried(tok):
                 continue
             if tok.pos_ == "PROPN" and types.get(view.key_at(tok) or "") == "Initiative" and not _held(view, tok):
-                continue  # "the High-Level Security Dialogue" named as a programme, not a meeting held
+                continue  # "the Border Health Dialogue" named as a programme, not a meeting held
         if etype is None:
             continue
         if _intended(tok, intents) and etype not in ("Announcement", "Statement", "Denial", "Agreement"):

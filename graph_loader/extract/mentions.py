@@ -59,7 +59,7 @@ _LAW_WORDS = {"law", "act", "treaty", "code", "constitution", "amendment", "ley"
               "reforma", "memorándum", "decreto", "convenio", "constitución"}
 _INITIATIVE_FIRST = {"project", "operation", "operativo", "operación", "plan", "program", "programme", "programa",
                      "proyecto", "iniciativa", "estrategia"}
-# Standing forums of governments ("Strategic Dialogue", "Defense Bilateral Working Group", "Defense
+# Standing forums of governments ("Border Health Dialogue", "Port Security Working Group", "Energy
 # Ministerial") are programmes the countries take part in, not organisations of their own.
 _INITIATIVE_LAST = {"initiative", "program", "programme", "strategy", "framework", "plan", "dialogue",
                     "ministerial", "conference", "courses", "diálogo", "iniciativa", "programa", "estrategia"}
@@ -68,8 +68,8 @@ _FORUM_PAIRS = {("working", "group"), ("consultative", "group"), ("contact", "gr
 
 _INITIATIVE_RE = re.compile(
     r"\b(?:Project|Operation|Operativo|Operación)\s+[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|of|and|de|del|la)){0,4}")
-# Forums named after the countries in them: "U.S.-Mexico High-Level Security Dialogue", "United States –
-# Mexico Defense Bilateral Working Group", "U.S.-Canada-Mexico North American Defense Ministerial".
+# Forums named after the countries in them: "U.S.-Mexico Border Health Dialogue", "United States –
+# Mexico Port Security Working Group", "U.S.-Canada-Mexico Energy Ministerial".
 _COUNTRY_WORD = r"(?:U\.S\.|US|United States|Mexico|México|Canada|Canadá|Estados Unidos|EE\.\s?UU\.)"
 _FORUM_RE = re.compile(
     _COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+\s+(?:[A-Z][\w-]*\s+){0,6}?"
@@ -82,8 +82,8 @@ _FORUM_DASH = re.compile(r"\s*[–—-]\s*")
 def forum_name(text: str) -> str:
     """A forum's name with its country prefix written one way ("U.S.-Mexico ...").
 
-    >>> forum_name("United States – Mexico Defense Bilateral Working Group")
-    'U.S.-Mexico Defense Bilateral Working Group'
+    >>> forum_name("United States – Mexico Port Security Working Group")
+    'U.S.-Mexico Port Security Working Group'
     """
     head, _, rest = text.partition(" ")
     m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)\s+(.*)", text)
@@ -106,15 +106,15 @@ _COURT_RE = re.compile(
     r"Western|Central|Middle)\s+)?District\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|in\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _DISTRICT_RE = re.compile(r"(?:Northern|Southern|Eastern|Western|Central|Middle)\s+District\s+of\s+[A-Z][a-z]+"
                           r"(?:\s+[A-Z][a-z]+)?")
-# A U.S. agency's field division or office: "DEA San Diego Field Division", "FBI El Paso Field Office".
+# A U.S. agency's field division or office: "DEA Phoenix Field Division", "FBI El Paso Field Office".
 _FIELD_RE = re.compile(r"\b([A-Z]{2,5})(?:\s*\([A-Z]{2,5}\))?\s+((?:[A-Z][a-z]+\s+){1,3})Field\s+(Division|Office)")
 
 
 def field_office(text: str) -> tuple[str, str] | None:
-    """(the office's name, its agency's acronym) of "DEA San Diego Field Division".
+    """(the office's name, its agency's acronym) of "DEA Phoenix Field Division".
 
-    >>> field_office("DEA San Diego Field Division")
-    ('DEA San Diego Field Division', 'DEA')
+    >>> field_office("DEA Phoenix Field Division")
+    ('DEA Phoenix Field Division', 'DEA')
     """
     m = _FIELD_RE.fullmatch(text.strip())
     return (f"{m.group(1)} {m.group(2).strip()} Field {m.group(3)}", m.group(1)) if m else None
@@ -126,8 +126,8 @@ _CONNECTORS = r"(?:de|del|la|las|los|el|para|contra|en|sobre|a|al)"
 
 @lru_cache(maxsize=1)
 def _institution_re() -> re.Pattern:
-    """Full names of public bodies in Spanish, head noun first ("Comisión Federal para la Protección contra
-    Riesgos Sanitarios"); "y" joins words of one name, never two bodies ("... de Marina y la Procuraduría")."""
+    """Full names of public bodies in Spanish, head noun first ("Comisión Nacional de Búsqueda de
+    Personas"); "y" joins words of one name, never two bodies ("... de Marina y la Procuraduría")."""
     heads = "|".join(sorted(words("es", "institution_heads"), key=len, reverse=True))
     segment = r"(?:(?:\s+" + _CONNECTORS + r")*\s+" + _CAP + r"|\s+y\s+(?!(?:" + heads + r")\b)" + _CAP + ")"
     return re.compile(r"\b(?:" + heads + r")" + segment + r"{1,12}")
@@ -137,8 +137,8 @@ _NAME_TAGS = {"PROPN", "ADJ", "NOUN", "ADP", "DET", "CCONJ", "PUNCT"}
 
 
 def _named_by_acronym(doc: Doc, end: int, gaz: Gazetteer) -> tuple[GazEntry | None, int]:
-    """A long name the model cut, completed up to the known acronym that follows it: "Oficina del Departamento
-    de Estado para Asuntos Internacionales de Narcóticos (INL)" -> (INL's entry, end of the name)."""
+    """A long name the model cut, completed up to the known acronym that follows it: "Oficina de Control de
+    activos extranjeros del Tesoro (OFAC)" -> (OFAC's entry, end of the name)."""
     toks = [t for t in doc if t.idx - doc[0].idx >= end][:14]
     for k, t in enumerate(toks):
         if t.text == "(" and k + 1 < len(toks):
@@ -178,7 +178,7 @@ class Mention:
     entries: list[GazEntry] = field(default_factory=list)
     nickname: str | None = None
     canonical: str | None = None  # the name the resolver settles on
-    also: tuple[str, ...] = ()  # other names the text gives it ("North American Defense Ministerial")
+    also: tuple[str, ...] = ()  # other names the text gives it ("Energy Ministerial")
     key: str | None = None  # the entity it resolves to
 
 
@@ -189,7 +189,7 @@ def classify_org(text: str) -> str:
     ('Agency', 'Organization', 'Initiative')
     >>> classify_org("Strategic Dialogue on Disrupting Criminal Organizations"), classify_org("Letter of Agreement")
     ('Initiative', 'Law')
-    >>> classify_org("Defense Bilateral Working Group"), classify_org("Conference of Defense Ministers")
+    >>> classify_org("Port Security Working Group"), classify_org("Conference of Energy Ministers")
     ('Initiative', 'Initiative')
     """
     words = [w.lower().strip(".,’'") for w in text.split()]
@@ -214,7 +214,7 @@ def _strip_title(span: Span) -> tuple[int, int] | None:
     """Character range of a person span without leading titles and a trailing possessive."""
     toks = list(span)
     while toks and (toks[0].lower_.strip(".") in TITLE_WORDS or toks[0].is_punct or (
-            # "la presidenta ...", but "El Menchito" keeps its article
+            # "la presidenta ...", but "El Gato" keeps its article
             toks[0].lower_ in _ARTICLES and len(toks) > 1 and toks[1].lower_ in TITLE_WORDS)):
         toks.pop(0)
     while toks and (toks[-1].lower_ in ("'s", "’s", "’", "'") or toks[-1].is_punct):
@@ -379,7 +379,7 @@ def _from_entity(ent: Span, sent: int, gaz: Gazetteer) -> list[Mention]:
             return []
         typ = "Law" if label == "LAW" else classify_org(clean)
         if typ == "Organization" and _AGE.match(ent.doc.text, ent.end_char):
-            typ = "Person"  # "Eduardo Arellano-Felix, 55, ...": only people have an age
+            typ = "Person"  # "Luis Soto-Vega, 48, ...": only people have an age
         if label == "MISC" and typ == "Organization" and not any(w in _ORGANIZATION_WORDS for w in
                                                                   clean.lower().split()):
             return []  # Spanish MISC: nationalities, events, titles of works, unless a body's words say more

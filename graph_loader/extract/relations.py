@@ -50,10 +50,10 @@ RELATION_VERBS = {"lead", "head", "run", "command", "direct", "coordinate", "inv
 DEPUTY_WORDS = {"deputy", "under", "undersecretary", "assistant", "vice", "associate", "subsecretario",
                 "subsecretaria", "vicealmirante"}
 # Ranks and forms of address that may stand between a title and the name ("Secretary of the Navy
-# Admiral Rafael Ojeda", "Attorney General Mr. Garland").
+# Admiral Luis Arteaga", "Attorney General Mr. Lane").
 RANKS = {"general", "gen", "admiral", "adm", "dr", "mr", "mrs", "ms", "colonel", "col", "captain", "capt", "major",
          "lieutenant", "lt", "sergeant", "sgt", "brigadier", "vice", "rear", "lic", "licenciado", "ing", "don",
-         "doña", "sr", "sra", "almirante", "señor", "señora", "."}
+         "doña", "sr", "sra", "almirante", "señor", "señora", "cmdr", "cdr", "brig", "ret", "."}
 _DEPUTY_TITLE = re.compile(r"^(?:deputy|under|assistant|vice|sub)[\s-]?(secretary|minister|director|administrator|"
                            r"attorney general|secretario|secretaria)\b", re.I)
 
@@ -120,7 +120,7 @@ def _deputy_body(text: str, gaz: Gazetteer, ensure: Ensure) -> str | None:
 
 def _gazetteer_title(view: SentenceView, m, types: dict[str, str]) -> Found | None:
     """A head title from the gazetteer right before the name, ranks allowed between:
-    'Secretary of the Navy Admiral Rafael Ojeda', 'Attorney General Garland', 'Deputy Secretary of Security X'."""
+    'Secretary of the Navy Admiral Luis Arteaga', 'Attorney General Lane', 'Deputy Secretary of Security X'."""
     doc = view.doc
     i, _ = _before(doc, m)
     first = doc.char_span(m.start, m.end, alignment_mode="expand").start
@@ -142,7 +142,7 @@ def _gazetteer_title(view: SentenceView, m, types: dict[str, str]) -> Found | No
 
 def _preceding_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, types: dict[str, str]) -> Found | None:
     """Title words left of the name, back to the body or country they belong to: 'Mexican President X',
-    'DEA agent X', 'the commander of our National Guard, General X'."""
+    'DEA agent X', 'the head of the Federal Police, General X'."""
     doc = view.doc
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     titles: list[Token] = []
@@ -162,7 +162,7 @@ def _preceding_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
                 return (m.key, kind, owner, {"title": title})
             return None
         if t.text == "," and all(_is_rank(x) for x in titles):
-            # "The U.S. Defense Secretary, Chuck Hagel": a title phrase closed by the comma
+            # "The U.S. Defense Secretary, Paul Ward": a title phrase closed by the comma
             j = i - 1
             owner = _owner(view, doc[j], gaz, ensure) if j >= 0 else None
             words = [x for x in doc[max(0, j - 5):j + 1] if x.lower_ in LEADER_WORDS | MEMBER_WORDS]
@@ -197,7 +197,7 @@ def _in_charge(doc, t: Token) -> bool:
 
 
 def _title_of_body(view: SentenceView, i: int, owner: str, m, types: dict[str, str]) -> Found | None:
-    """'Special Agent in Charge of the DEA San Diego Field Division William R. Sherman': a title, 'of', the
+    """'Special Agent in Charge of the FBI Phoenix Field Office Ana Ruiz': a title, 'of', the
     body, then the name."""
     doc = view.doc
     while i >= 0 and view.key_at(doc[i]) == owner:
@@ -226,7 +226,7 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     j = span.end
     if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].like_num and doc[j + 2].text == ",":
-        j += 2  # "Eduardo Arellano-Felix, 55, one of the alleged members of ..."
+        j += 2  # "Luis Soto-Vega, 48, one of the leaders of ..."
     window: list[Token] = []
     while j < len(doc) and len(window) < 12 and doc[j].text not in (".", ";", "—", "(") and not (
             window and doc[j].text == ","):
@@ -257,16 +257,24 @@ def _following_title(view: SentenceView, m, gaz: Gazetteer, ensure: Ensure, type
         return (m.key, "MEMBER_OF", deputy, {"title": first_title.text})
     if window[-1] is first_title and j + 1 < len(doc) and doc[j].text == "," and view.key_at(doc[j + 1]) and types.get(
             view.key_at(doc[j + 1])) in ("Agency", "Organization"):
-        window = [*window, doc[j + 1]]  # "Tobin Bradley, Director, Office of Narcotics and Law Enforcement"
+        window = [*window, doc[j + 1]]  # "Ana Ruiz, Director, Office of Border Affairs"
     kind, title = _title_words(window[:window.index(first_title) + 1])
     titled = [o.key for o in view.mentions if o.kind == "title" and o.key
               and window[0].idx - doc[0].idx <= o.start < window[-1].idx - doc[0].idx + len(window[-1].text)]
     owner = titled[0] if titled else None
     for t in window[window.index(first_title):]:  # the body the title is of, not an earlier word
         owner = owner or _owner(view, t, gaz, ensure)
+    secretary = {t.lower_ for t in window[:window.index(first_title) + 1]} & SECRETARIES
+    if kind == "MEMBER_OF" and secretary and owner and set(owner.split(":", 1)[-1].split()[:1]) & SUB_BODIES:
+        kind = "LEADS"  # "Assistant Secretary, Bureau of X": deputy to the minister, head of the bureau
     if kind and owner and owner != m.key and _fits_country(owner, kind, first_title.lower_, types):
         return (m.key, kind, owner, {"title": first_title.text})
     return None
+
+
+# Bodies inside a ministry, each headed by one of its deputy or assistant secretaries.
+SECRETARIES = {"secretary", "undersecretary", "secretario", "secretaria", "subsecretario", "subsecretaria"}
+SUB_BODIES = {"bureau", "office", "buro", "oficina", "subsecretaria", "unit", "unidad", "division", "section"}
 
 
 def title_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
@@ -340,9 +348,9 @@ def _opens_apposition(window: list[Token]) -> bool:
         window = window[1:]
         first, rest = (window[0].lower_, [t.lower_ for t in window[1:4]]) if window else ("", [])
     if first in LEADER_WORDS | MEMBER_WORDS | DEPUTY_WORDS and rest[:1] in (["of"], ["for"]):
-        return True  # "Santiago Nieto chief of the Financial Intelligence Unit", ", Undersecretary of Security"
+        return True  # "Ana Ruiz chief of the Financial Intelligence Unit", ", Undersecretary of Security"
     if rest[:2] and rest[0] in LEADER_WORDS | MEMBER_WORDS and rest[1:2] == ["of"] and window[0].text[:1].isupper():
-        return True  # ", Ranking Member of the House Committee on Foreign Affairs"
+        return True  # ", Ranking Member of the Senate Committee on Foreign Relations"
     if first in ("who", "whom"):
         return bool(set(rest) & (APPOINT_VERBS | LEAD_VERBS)) and not any(
             t.ent_type_ in ("PERSON", "Person") for t in window[1:4])
@@ -394,8 +402,8 @@ REPRESENT_VERBS = {"represent", "representar"}
 
 
 def role_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure) -> list[Found]:
-    """A person's post said with a verb: 'X was the second in command of the Gulf Cartel', 'X serves as
-    director of the FBI', 'Mr. Mendez representing the Prosecutor General's Office'."""
+    """A person's post said with a verb: 'X was second in command of the Gulf Cartel', 'X serves as
+    director of the FBI', 'Mr. Ortiz representing the Foreign Ministry'."""
     out: list[Found] = []
     for tok in view.doc:
         lemma = tok.lemma_.lower()
@@ -454,7 +462,7 @@ def programme_relations(view: SentenceView, types: dict[str, str]) -> list[Found
 
 
 def field_office_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[Found]:
-    """A field division is part of its agency ("DEA San Diego Field Division")."""
+    """A field division is part of its agency ("FBI Phoenix Field Office")."""
     out: list[Found] = []
     for m in view.mentions:
         office = field_office(view.doc.text[m.start:m.end]) if m.kind == "rule" and m.key else None
@@ -480,8 +488,8 @@ def forum_relations(view: SentenceView, gaz: Gazetteer, ensure: Ensure) -> list[
 def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazetteer, ensure: Ensure,
                           country_of: Callable[[str], str | None] = lambda k: None) -> list[Found]:
     """Two countries, or bodies of two countries, joined in a sentence about their cooperation work together,
-    the first named first: "the U.S.-Mexico security partnership", "Mexico and the United States will work
-    together", "a collaborative effort between the government of Mexico and the Embassy of the United States".
+    the first named first: "the U.S.-Mexico border partnership", "Canada and Mexico keep working together",
+    "a joint effort of the Mexican Navy and the U.S. Coast Guard".
     ``country_of`` gives a body's country: two bodies of one government are not the cooperation told."""
     cues = [t for t in view.doc if t.lower_ in words(view.language, "cooperation_words")]
     if not cues or words(view.language, "claim_words") & {t.lower_ for t in view.doc}:
@@ -512,7 +520,7 @@ def cooperation_relations(view: SentenceView, types: dict[str, str], gaz: Gazett
             if name and (second := ensure(name, "Country")) != first:
                 return [(first, "WORKS_WITH", second, {})]
         # "the United States and Mexico", "U.S. and Mexican militaries": a country and its conjunct
-        # "the government of Mexico and the Embassy of the United States": a body and its conjunct
+        # "the Mexican Navy and the U.S. Coast Guard": a body and its conjunct
         for conj in (c for c in t.subtree if c.dep_ == "conj" and c.head.i in {x.i for x in t.subtree} | {t.i}):
             second = country(conj, bodies=True) or next(
                 (country(x, bodies=True) for x in conj.subtree if country(x, bodies=True)), None)
@@ -526,7 +534,7 @@ PARTNER_NOUNS = {"partner", "partners", "counterpart", "counterparts", "socio", 
 
 
 def partner_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
-    """'OFAC and its partners, including the DEA and Mexican authorities': the body works with each."""
+    """'FinCEN and its partners, including the FBI and Mexican authorities': the body works with each."""
     out: list[Found] = []
     for tok in view.doc:
         if tok.lower_ not in PARTNER_NOUNS:

@@ -29,10 +29,10 @@ _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 def _name_tokens(name: str) -> list[str]:
-    """A person's name as comparable words: hyphens split ("Arellano-Felix"), suffixes dropped ("Jr.").
+    """A person's name as comparable words: hyphens split ("Soto-Vega"), suffixes dropped ("Jr.").
 
-    >>> _name_tokens("Eric H. Holder Jr."), _name_tokens("Ruben Oseguera-Gonzalez")
-    (['eric', 'h', 'holder'], ['ruben', 'oseguera', 'gonzalez'])
+    >>> _name_tokens("Robert K. Lane Jr."), _name_tokens("Luis Soto-Vega")
+    (['robert', 'k', 'lane'], ['luis', 'soto', 'vega'])
     """
     words = normalise_name(name).replace("-", " ").split()
     while len(words) > 1 and words[-1] in _SUFFIXES:
@@ -162,7 +162,7 @@ class Resolver:
                 before = re.search(r"([\w.]+)[’']?s?\s*$", text[:m.start]) if text else None
                 near = [c for c in [self.gaz.adjective_country(before.group(1)) if before else None] if c]
                 home = [self.home_country] if self.home_country else []
-                # "Attorney General Eric Holder": a title before a name is read by the article's language
+                # "Attorney General Robert Lane": a title before a name is read by the article's language
                 # ahead of the sentence; "the navy", "the attorney general" alone by the sentence first.
                 named = _NAME_AFTER.match(text, m.end)
                 e = self.choose(m.entries, near + (sides + home + context if named else context + home))
@@ -275,7 +275,7 @@ class Resolver:
     @staticmethod
     def _known_as(all_mentions: list[Mention], sentences: list[tuple[str, int, int]],
                   full: dict[str, str]) -> dict[str, str]:
-        """'Ruben Oseguera-Gonzalez, also known as El Menchito': the second name is the person's alias."""
+        """'Ramiro Salcedo, also known as El Gato': the second name is the person's alias."""
         out: dict[str, str] = {}
         for m in all_mentions:
             if not m.canonical or m.type == "Person" and m.kind != "ner":
@@ -290,8 +290,8 @@ class Resolver:
         return out
 
     def _join_short_forms(self, all_mentions: list[Mention]) -> None:
-        """Bodies named in full once and shortly after: "U.S.-Mexico Defense Bilateral Working Group",
-        "the Defense Bilateral Working Group", "DBWG"; "Arellano Felix Organization", "AFO"."""
+        """Bodies named in full once and shortly after: "U.S.-Mexico Port Security Working Group",
+        "the Port Security Working Group", "PSWG"; "Sierra Madre Organization", "SMO"."""
         for acronyms in (False, True):  # short forms first, so that an acronym meets one full name
             bodies = {m.canonical for m in all_mentions if m.canonical and m.type != "Person" and m.kind != "alias"}
             longest = sorted(bodies, key=lambda n: -len(_name_tokens(n)))
