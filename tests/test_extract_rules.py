@@ -316,3 +316,16 @@ def test_a_deputy_secretary_heads_a_bureau_but_a_deputy_director_serves_an_offic
     rels = _rels(ex)
     assert ("Mark Ellison", "LEADS", "Bureau of International Narcotics and Law Enforcement Affairs") in rels
     assert ("Tom Reyes Luna", "MEMBER_OF", "Office of Foreign Assets Control") in rels
+
+
+@pytest.mark.parametrize(("body", "language"), [
+    ("U.S. officials met staff of the Mexican government, including the Secretariat of the Navy, the Federal "
+     "Police and the FBI.", "en"),
+    ("Funcionarios de Estados Unidos se reunieron con personal del gobierno de México, incluyendo la Secretaría "
+     "de Marina, la Policía Federal y el FBI.", "es"),
+])
+def test_a_country_s_bodies_listed_after_it_are_part_of_it(body: str, language: str):
+    rels = _rels(_extract(body, "2017-03-01", language=language))
+    assert ("Secretariat of the Navy", "PART_OF", "Mexico") in rels
+    assert ("Federal Police", "PART_OF", "Mexico") in rels
+    assert ("Federal Bureau of Investigation", "PART_OF", "Mexico") not in rels  # listed, but not Mexico's

@@ -31,6 +31,7 @@ from .relations import (
     cooperation_relations,
     field_office_relations,
     forum_relations,
+    listed_body_relations,
     part_of_relations,
     partner_relations,
     place_relations,
@@ -276,6 +277,8 @@ def _extract(article: Article, docs: list) -> Extraction:
         for src, rtype, tgt, props in verb_relations(view, types, state.last.get("Initiative")):
             b.relate(src, rtype, tgt, props, b.evidence)
         types = b.types()
+        for src, rtype, tgt, props in listed_body_relations(view, types, b.country_of):
+            b.relate(src, rtype, tgt, props, b.evidence)
         for src, rtype, tgt, props in cooperation_relations(view, types, gaz, b.ensure, b.country_of):
             if (tgt, rtype, src) not in b.relations:  # working together goes both ways: one relationship
                 b.relate(src, rtype, tgt, props, b.evidence)

@@ -549,6 +549,23 @@ def partner_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
     return out
 
 
+def listed_body_relations(view: SentenceView, types: dict[str, str],
+                          country_of: Callable[[str], str | None] = lambda k: None) -> list[Found]:
+    """A country's bodies listed after it: "officials of the Mexican government, including the Navy and the
+    Federal Police", "nuestros pares en México, a saber, el secretario de Marina ...": each is part of it."""
+    text = view.doc.text.lower()
+    cue = min((i for w in words(view.language, "inclusion_words") if (i := text.find(w)) >= 0), default=-1)
+    if cue < 0:
+        return []
+    countries = [m.key for m in view.mentions if m.key and types.get(m.key) == "Country" and m.end <= cue]
+    out: list[Found] = []
+    for country in countries[-1:]:
+        for m in view.mentions:
+            if m.key and m.start > cue and types.get(m.key) == "Agency" and country_of(m.key) == country:
+                out.append((m.key, "PART_OF", country, {}))
+    return out
+
+
 def place_relations(view: SentenceView, types: dict[str, str]) -> list[Found]:
     """'El Paso, Texas': a place written with the larger place it lies in (not inside a list)."""
     out: list[Found] = []
