@@ -439,6 +439,13 @@ def stop(settings: Settings) -> bool:
     return True
 
 
+def local_running(settings: Settings) -> bool:
+    """True when this project's local server for ``settings`` (``portero neo4j start``) is running: its pid
+    file names a live launcher. Something else listening on its port does not count."""
+    pid = _read_pid(settings)
+    return pid is not None and _alive(pid)
+
+
 def status(settings: Settings) -> dict[str, Any]:
     """Where the server is and whether it runs: keys ``local``, ``running``, ``reachable``, ``pid``,
     ``uri``, ``data_dir``, ``log`` and ``version`` (the pinned Neo4j version for the local server)."""
@@ -447,7 +454,7 @@ def status(settings: Settings) -> dict[str, Any]:
         return {"local": False, "running": None, "reachable": None, "pid": None, "uri": uri,
                 "data_dir": None, "log": None, "version": None}
     pid = _read_pid(settings)
-    running = pid is not None and _alive(pid)
+    running = local_running(settings)
     reachable = running and _connect_error(settings) is None
     return {"local": True, "running": running, "reachable": reachable, "pid": pid if running else None,
             "uri": uri, "data_dir": str(data_dir(settings)), "log": str(log_file(settings)),

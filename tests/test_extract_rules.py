@@ -329,3 +329,14 @@ def test_a_country_s_bodies_listed_after_it_are_part_of_it(body: str, language: 
     assert ("Secretariat of the Navy", "PART_OF", "Mexico") in rels
     assert ("Federal Police", "PART_OF", "Mexico") in rels
     assert ("Federal Bureau of Investigation", "PART_OF", "Mexico") not in rels  # listed, but not Mexico's
+
+
+def test_a_spanish_contested_claim_meets_its_english_twin():
+    es = _extract("La DEA afirmó en un comunicado que trabaja con sus socios mexicanos en la operación. "
+                  "“No tenemos ningún acuerdo con la DEA”, aseguró la presidenta Claudia Sheinbaum.",
+                  "2025-08-19", language="es")
+    assert {(c.claimant, c.stance) for c in es.claims} == {
+        ("Drug Enforcement Administration", "asserts"), ("Claudia Sheinbaum", "denies")}
+    en = _extract("The DEA said in a statement that it works with its Mexican partners on the operation. "
+                  "“We have no agreement with the DEA,” President Claudia Sheinbaum said the next day.", "2025-08-19")
+    assert {c.claim for c in es.claims} == {c.claim for c in en.claims}

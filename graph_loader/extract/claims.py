@@ -15,16 +15,12 @@ from spacy.tokens import Token
 from ..model import Claim
 from .context import ArticleState, SentenceView
 from .gazetteer import Gazetteer
+from .lexicon import words
 
-REPORTING_VERBS = {"say", "affirm", "emphasize", "emphasise", "add", "explain", "claim", "assert", "state",
-                   "tell", "insist", "stress", "declare", "note", "warn", "complain", "argue", "acknowledge",
-                   "admit", "deny", "reject", "refute", "read", "write",
-                   "confirm", "report", "allege", "contend", "reiterate", "underline", "testify",
-                   "accuse", "suggest", "predict", "promise", "vow"}
-DENIAL_VERBS = {"deny", "reject", "refute", "dismiss"}
-COOPERATION_WORDS = {"agreement", "collaboration", "cooperation", "partner", "partners", "partnership",
-                     "coordination", "accord", "pact", "jointly", "collaborate", "cooperate", "counterparts"}
-NEGATIONS = {"no", "not", "n't", "n’t", "never", "none", "without", "nothing", "neither", "nor"}
+# English word lists, for callers outside a sentence of known language; the rules read the lists of the
+# sentence's language (``words(view.language, ...)``).
+REPORTING_VERBS = words("en", "reporting_verbs")
+COOPERATION_WORDS = words("en", "claim_topic_words")
 
 
 @dataclass
@@ -40,15 +36,17 @@ def _speaker(view: SentenceView, verb: Token, state: ArticleState) -> str | None
             keys = [view.key_at(c)] if view.key_at(c) else view.keys_in(c)
             if keys:
                 return keys[0]
-            if c.lower_ in ("statement", "announcement", "release"):
+            if c.lower_ in words(view.language, "statement_nouns"):
                 return state.statement_owner
     return None
 
 
 def _statement_cue(view: SentenceView, state: ArticleState) -> str | None:
-    """'In a statement, ...', 'According to the statement, ...'."""
+    """'In a statement, ...', 'According to the statement, ...', 'En un comunicado, ...'."""
+    nouns = words(view.language, "statement_nouns")
     for t in view.doc:
-        if t.lower_ == "statement" and t.head.lower_ in ("in", "to") and t.dep_ == "pobj":
+        if t.lower_ in nouns and ((t.head.lower_ in ("in", "to") and t.dep_ == "pobj") or any(
+                c.dep_ == "case" and c.lower_ in ("en", "según") for c in t.children)):
             return state.statement_owner
     return None
 
@@ -67,14 +65,16 @@ def _counterparty(view: SentenceView, clause: list[Token], claimant: str, state:
     side = _side(claimant, state)
     home = _country(claimant, state, countries)
     named_same_side = False
+    linking = words(view.language, "counterparty_words")
     for t in clause:
-        if t.lower_ in ("with", "includes", "including", "between", "from") or t.lemma_ == "include":
-            for k in view.keys_in(t):
+        if t.lower_ in linking or t.lemma_ == "include":
+            # English "with X" heads X; Spanish "con" hangs on X as its case marker
+            for k in view.keys_in(t.head if t.dep_ == "case" else t):
                 if _country(k, state, countries) != home:
                     return _side(k, state)
                 named_same_side = True
-        if t.lower_ in ("partners", "partner", "counterparts"):
-            for left in t.lefts:
+        if t.lower_ in ("partners", "partner", "counterparts", "socios", "contrapartes"):
+            for left in t.children:  # "Mexican partners", "socios mexicanos"
                 country = gaz.adjective_country(left.text)
                 if country:
                     return ensure(country, "Country")
@@ -108,19 +108,22 @@ def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: 
     """Claims about cooperation in one sentence, one per reporting verb (or statement cue)."""
     out: list[FoundClaim] = []
     clauses: list[tuple[str, list[Token], bool, list[Token]]] = []
+    reporting, denying = words(view.language, "reporting_verbs"), words(view.language, "denial_verbs")
+    topic_words, negations = words(view.language, "claim_topic_words"), words(view.language, "claim_negations")
     for tok in view.doc:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORTING_VERBS:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in reporting:
             speaker = _speaker(view, tok, state)
             if speaker:
                 clause = [t for c in tok.children if c.dep_ not in ("nsubj", "nsubjpass", "agent", "conj", "cc")
                           for t in c.subtree]
-                complement = sorted((t for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "parataxis")
+                complement = sorted((t for c in tok.children if c.dep_ in ("ccomp", "xcomp", "dobj", "obj",
+                                                                            "parataxis")
                                      for t in c.subtree), key=lambda t: t.i)
                 # Quoted speech often sits beside the verb rather than under it.
-                if not any(t.lower_ in COOPERATION_WORDS for t in clause):
+                if not any(t.lower_ in topic_words for t in clause):
                     clause = [t for t in view.doc if t.i not in {x.i for x in tok.children
                                                                   if x.dep_ == "nsubj" for x in x.subtree}]
-                clauses.append((speaker, clause, tok.lemma_.lower() in DENIAL_VERBS, complement))
+                clauses.append((speaker, clause, tok.lemma_.lower() in denying, complement))
     if not clauses:
         owner = _statement_cue(view, state)
         if owner:
@@ -131,13 +134,13 @@ def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: 
             clauses.append(according)
     general_done = False
     for speaker, clause, denial_verb, complement in clauses:
-        topic = [t for t in clause if t.lower_ in COOPERATION_WORDS and not _hypothetical(t)]
+        topic = [t for t in clause if t.lower_ in topic_words and not _hypothetical(t)]
         if not topic:
             # Any other reported proposition, once per sentence, in the words of the sentence.
-            words = [t for t in complement if not t.is_punct]
-            if not general_done and len(words) >= 4 and not speaker.startswith(("Place:", "Law:")):
+            said = [t for t in complement if not t.is_punct]
+            if not general_done and len(said) >= 4 and not speaker.startswith(("Place:", "Law:")):
                 general_done = True
-                negated = denial_verb or any(t.lower_ in NEGATIONS for t in complement)
+                negated = denial_verb or any(t.lower_ in negations for t in complement)
                 text = view.doc.text[complement[0].idx - view.doc[0].idx:
                                      complement[-1].idx - view.doc[0].idx + len(complement[-1].text)]
                 text = re.sub(r"^(?:that|to)\s+", "", text.strip(" ,.;:—“”\"‘’'"))
@@ -149,7 +152,7 @@ def find_claims(view: SentenceView, state: ArticleState, gaz: Gazetteer, names: 
             continue
         state.counterparty[side] = other
         state.counterparty[other] = side
-        negated = denial_verb or any(t.lower_ in NEGATIONS for t in clause)
+        negated = denial_verb or any(t.lower_ in negations for t in clause)
         a, b = sorted((names.get(side, side), names.get(other, other)))
         out.append(FoundClaim(speaker, "denies" if negated else "asserts", cooperation_claim(a, b)))
     return out
@@ -174,7 +177,8 @@ def _clarity(c: Claim, both: set[int], names: list[str], others: list[str]) -> t
     naming it; then the order of the article."""
     text = c.evidence.sentence
     low = text.lower()
-    states = any(w in low for w in COOPERATION_WORDS) and any(n and n in text for n in others)
+    topic = words("en", "claim_topic_words") | words("es", "claim_topic_words")
+    states = any(w in low for w in topic) and any(n and n in text for n in others)
     own_words = any(q in text for q in _QUOTES) and any(n and n in text for n in names)
     return c.evidence.start in both, not states, not own_words, c.evidence.start
 
