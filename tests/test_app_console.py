@@ -198,6 +198,74 @@ def test_console_without_neo4j_says_how_to_start_one(on_embedded):
     assert at.title[0].value == "Claudia Sheinbaum"
 
 
+# --- no NEO4J_URI: the console queries only this project's local server ------------------------------------
+
+
+def plain(text: str) -> str:
+    """Page text with the Markdown escapes taken out."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.fixture
+def no_uri(clean_env, sample_store, tmp_path):
+    """The app reads the embedded store; no NEO4J_URI; the local server's data folder holds no server."""
+    clean_env.setenv("PORTERO_STORE", str(sample_store))
+    clean_env.setenv("PORTERO_NEO4J_DATA", str(tmp_path / "local-neo4j"))
+    return clean_env
+
+
+def _says_no_neo4j_is_configured(at: AppTest, uri: str) -> None:
+    notices = [plain(e.value) for e in at.warning]
+    assert len(notices) == 1 and len(notices[0].splitlines()) == 1, notices
+    assert "NEO4J_URI is not set" in notices[0] and "`portero neo4j start` is not running" in notices[0]
+    assert f"does not query the default address {uri}," in notices[0]
+    assert "Set NEO4J_URI" in notices[0]
+    assert not at.text_area and not at.button, "the console must not offer to run a query"
+
+
+def test_console_without_neo4j_uri_nor_local_server_says_which_server_it_would_query(no_uri):
+    port = _free_port()
+    no_uri.setenv("PORTERO_NEO4J_PORT", str(port))
+    _says_no_neo4j_is_configured(run_app("pages/cypher.py"), f"bolt://127.0.0.1:{port}")
+
+
+def _local_port(settings) -> int:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(settings.neo4j_uri)
+    if parts.hostname not in ("127.0.0.1", "localhost") or not settings.values.get("neo4j_data"):
+        pytest.skip("the test Neo4j is not a local server started by these tests")
+    return parts.port or 7687
+
+
+@pytest.mark.neo4j
+def test_console_does_not_query_another_programs_server_at_the_default_address(no_uri, loaded_neo4j,
+                                                                              neo4j_settings):
+    # A Neo4j holding the sample graph answers at the default address, but it is not the local server of
+    # these settings (their data folder has no running server): the console must not use it silently.
+    port = _local_port(neo4j_settings)
+    no_uri.setenv("PORTERO_NEO4J_PORT", str(port))
+    if neo4j_settings.neo4j_password:
+        no_uri.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
+    _says_no_neo4j_is_configured(run_app("pages/cypher.py"), f"bolt://127.0.0.1:{port}")
+
+
+@pytest.mark.neo4j
+def test_console_on_the_running_local_server_says_so_and_queries_it(no_uri, loaded_neo4j, neo4j_settings):
+    port = _local_port(neo4j_settings)
+    no_uri.setenv("PORTERO_NEO4J_PORT", str(port))
+    no_uri.setenv("PORTERO_NEO4J_DATA", str(neo4j_settings.neo4j_data_path))  # where its pid file is
+    if neo4j_settings.neo4j_password:
+        no_uri.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
+    at = run_app("pages/cypher.py")
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith(f"Neo4j at bolt://127.0.0.1:{port} ") and
+               "the local server of `portero neo4j start`, as no NEO4J_URI is set" in c for c in captions)
+    assert not at.warning
+    frame = table(run_query(at, "MATCH (n:Country) RETURN n.name AS name ORDER BY name"))
+    assert "Mexico" in set(frame["name"])
+
+
 def test_explore_shows_the_cypher_of_the_focused_view(on_embedded):
     focus = on_embedded.search("sheinbaum")[0].id
     at = run_app(focus=focus)

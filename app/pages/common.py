@@ -373,6 +373,11 @@ class Console:
     database: str
     uri: str
     problem: str = ""
+    # No NEO4J_URI and this project's local server not running: the default address may be anyone's, so
+    # the console does not connect there (``driver`` is None) and says so.
+    unconfigured: bool = False
+    # No NEO4J_URI, and the console runs on the local server of ``portero neo4j start``.
+    local: bool = False
 
 
 def _release_driver(opened: tuple[object | None, str, float]) -> None:
@@ -423,6 +428,11 @@ def console() -> Console:
         store = None
     if isinstance(store, Neo4jStore):
         return Console(store.driver, store.database, store.uri or settings.neo4j_uri)
+    if settings.neo4j_is_local:
+        from graph_loader import neo4j_server
+
+        if not neo4j_server.local_running(settings):
+            return Console(None, settings.neo4j_database, settings.neo4j_uri, unconfigured=True)
     secret = settings.neo4j_password or ""
     user = settings.neo4j_auth[0] if settings.neo4j_auth else ""
     key = "|".join([settings.neo4j_uri, settings.neo4j_database, user,
@@ -433,4 +443,4 @@ def console() -> Console:
         driver, problem, opened = _console_driver(key, settings)
     if secret:
         problem = problem.replace(secret, "***")
-    return Console(driver, settings.neo4j_database, settings.neo4j_uri, problem)
+    return Console(driver, settings.neo4j_database, settings.neo4j_uri, problem, local=settings.neo4j_is_local)

@@ -102,12 +102,20 @@ st.markdown("Ask the graph in Cypher, read-only: start from a documented query o
             f"{settings.row_cap} rows (PORTERO_ROW_CAP).")
 
 conn = ui.console()
+if conn.unconfigured:
+    st.warning(f"No Neo4j is configured for this console: NEO4J_URI is not set and the local server of "
+               f"`portero neo4j start` is not running, so it does not query the default address "
+               f"{ui.md(conn.uri)}, which may be another program's server. Set NEO4J_URI (and NEO4J_PASSWORD) "
+               "to the Neo4j 5 you mean, or run `portero neo4j start`, then reload this page.",
+               icon=":material/link_off:")
+    st.stop()
 if conn.driver is None:
     st.warning(f"Neo4j is not reachable at {ui.md(conn.uri)}" + (f" ({ui.md(conn.problem)})." if conn.problem
                                                                     else "."))
     st.info(START_HINT)
     st.stop()
-st.caption(f"Neo4j at {ui.md(conn.uri)} · database {ui.md(conn.database)}")
+st.caption(f"Neo4j at {ui.md(conn.uri)} · database {ui.md(conn.database)}"
+           + (" · the local server of `portero neo4j start`, as no NEO4J_URI is set" if conn.local else ""))
 
 # --- the query ------------------------------------------------------------------------------------------
 titles = {name: q.title for name, q in library.items()}
