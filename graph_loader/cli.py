@@ -173,6 +173,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     """``portero extract FILE [--json]``: what is read from one article (the raw extraction, no curation)."""
     from .articles import ArticleError, read_article
     from .extract import extract_article, load_nlp
+    from .model import language_name
 
     try:
         article = read_article(args.file, _published(args.published))
@@ -186,9 +187,11 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(" ".join(str(exc).split())) from None
     ex = extract_article(article, nlp)
     if args.json:
+        print(f"{article.path}: read as {language_name(article.language)}", file=sys.stderr)
         print(json.dumps(ex.to_json(), ensure_ascii=False, indent=2))
         return 0
     print(f"{article.path}: {article.title}" + (f" ({article.published})" if article.published else ""))
+    print(f"  read as {language_name(article.language)}")
     for e in ex.entities:
         also = f" (also {', '.join(sorted(set(e.aliases)))})" if e.aliases else ""
         print(f"  {e.type:<14} {e.name}{also}")

@@ -30,7 +30,7 @@ import networkx as nx
 
 from .articles import ArticleError, find_article_files, read_article
 from .graph import GraphError, add_extraction, new_graph
-from .model import Article, Extraction
+from .model import Article, Extraction, language_name
 from .ontology import OntologyError
 from .settings import Settings, load_settings
 
@@ -62,6 +62,7 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     total_nodes: int | None = None
     total_edges: int | None = None
+    languages: Counter = field(default_factory=Counter)  # the language each read article was extracted in
 
     @property
     def ok(self) -> bool:
@@ -72,6 +73,9 @@ class LoadReport:
         where = "the embedded store" if self.target == "embedded" else "Neo4j at"
         tried = self.articles_loaded + len(self.failures)
         lines = [f"Loaded {self.articles_loaded} of {tried} article file(s) into {where} {self.destination}"]
+        if self.languages:
+            lines.append("  read as " + ", ".join(f"{n} {language_name(code)}"
+                                                  for code, n in sorted(self.languages.items())))
         rows = [("nodes", label, n) for label, n in sorted(self.nodes_added.items())]
         rows += [("relationships", rel, n) for rel, n in sorted(self.edges_added.items())]
         if rows:
@@ -324,6 +328,7 @@ def _merged(add: Callable[[Extraction], Any], article: Article, ex: Extraction, 
         report.failures.append(_one_line(message if message.startswith(source) else f"{source}: {message}"))
         return False
     report.notes += _notes(article, ex)
+    report.languages[article.language] += 1
     return True
 
 

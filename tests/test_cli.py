@@ -246,6 +246,17 @@ def test_extract_without_json_is_a_readable_listing(env, tmp_path, capsys):
     assert any(line.split()[:5] == ["Agency", "Secretariat", "of", "the", "Navy"] for line in out.splitlines())
 
 
+def test_extract_says_the_language_it_read(env, tmp_path, capsys):
+    spanish = tmp_path / "marina.md"
+    spanish.write_text("---\ntitle: Marina\n---\nLa Secretaría de Marina detuvo el martes a un presunto operador "
+                       "financiero del Cártel de Sinaloa en Culiacán.\n", encoding="utf-8")
+    assert main(["extract", str(spanish)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "  read as Spanish"  # detected: the front matter names no language
+    assert main(["extract", str(spanish), "--json"]) == 0
+    assert f"{spanish}: read as Spanish" in capsys.readouterr().err
+
+
 def test_extract_of_a_bad_file_is_one_line(env, tmp_path, capsys):
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("año".encode("latin-1"))

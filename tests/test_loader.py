@@ -72,6 +72,8 @@ def test_loading_the_samples_into_the_embedded_store_twice(tmp_path, sample_grap
     settings = store_settings(tmp_path)
     report = load_paths([SAMPLE_ARTICLES], "embedded", settings, progress=False)
     assert report.ok and report.articles_loaded == N_SAMPLES and len(report.loaded) == N_SAMPLES
+    assert report.languages == {"en": N_SAMPLES - 1, "es": 1}
+    assert f"read as {N_SAMPLES - 1} English, 1 Spanish" in report.table()
     store = settings.store_path
     assert same_graph(read_store(store), sample_graph)  # the loader builds what build_graph builds
     assert sum(report.nodes_added.values()) == sample_graph.number_of_nodes()
