@@ -183,7 +183,8 @@ def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
         page.get_by_role("heading", name="Claudia Sheinbaum", level=1).wait_for(timeout=60_000)
         assert "/actor" in page.url and "id=person%3Aclaudia-sheinbaum" in page.url
         page.get_by_role("heading", name="Related actors").wait_for()
-        assert page.get_by_text("Mexico says it has no deal with the DEA").first.is_visible()
+        cited = page.get_by_text("Mexico says it has no deal with the DEA")  # some sit in "more sources"
+        assert any(cited.nth(i).is_visible() for i in range(cited.count()))
         _save(page, tmp_path, "actor-sheinbaum.png")
     finally:
         page.close()
