@@ -160,8 +160,10 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=published)
     except LoadError as exc:
-        if exc.report is not None:  # Neo4j went away mid-load: say what did land
+        if exc.report is not None:  # Neo4j went away mid-load: say what did land, and name what did not
             print(exc.report.table())
+            for failure in exc.report.failures:
+                print(f"{PROG}: {failure}", file=sys.stderr)
         raise CommandError(str(exc)) from None
     print(report.table())
     for failure in report.failures:
@@ -331,6 +333,24 @@ def _fail(message: str, settings: Settings | None) -> None:
     print(f"{PROG}: {text}", file=sys.stderr)
 
 
+def _driver_log_to_file(settings: Settings, verbose: bool) -> None:
+    """The Neo4j driver's own log ("Transaction failed and will be retried", "defunct connection") goes to
+    ``<home>/portero.log``, not to the terminal, where each failure already gets its one line."""
+    if verbose:
+        return
+    log = logging.getLogger("neo4j")
+    log.propagate = False
+    if not log.handlers:
+        try:
+            settings.home.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = logging.FileHandler(settings.home / "portero.log", encoding="utf-8",
+                                                           delay=True)
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        except OSError:
+            handler = logging.NullHandler()
+        log.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``portero`` command line; return the exit status."""
     parser = build_parser()
@@ -340,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings: Settings | None = None
     try:
         settings = load_settings()
+        _driver_log_to_file(settings, args.verbose)
         return COMMANDS[args.verb](args, settings)
     except CommandError as exc:
         _fail(str(exc), settings)

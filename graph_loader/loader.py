@@ -92,6 +92,21 @@ class LoadReport:
         return "\n".join(lines)
 
 
+class _Neo4jLost(Exception):
+    """Neo4j failed while a transaction group was written: the load stops and says what did not land."""
+
+
+def _reason(exc: BaseException, secret: str = "") -> str:
+    """An exception as a short reason: its kind and its first sentence.
+
+    >>> _reason(OSError("Couldn't connect to 127.0.0.1:7691 (resolved to ('127.0.0.1:7691',)): Failed to x"))
+    "OSError: Couldn't connect to 127.0.0.1:7691"
+    """
+    text = re.sub(r"\s*\(resolved to .*?\)\)", "", " ".join(str(exc).split()))  # the driver's address echo
+    first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0].rstrip(":.")
+    return _one_line(f"{type(exc).__name__}: {first}", secret, limit=160)
+
+
 def _one_line(text: str, secret: str = "", limit: int = 300) -> str:
     """A message on one line, shortened, with the password (if any) masked."""
     s = " ".join(str(text).split())
@@ -434,29 +449,35 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
             try:
                 stats = write_group(driver, g, db, settings.batch_size)
             except (Neo4jError, DriverError, OSError) as exc:
+                reason = _reason(exc, settings.neo4j_password)
                 for article in items:
-                    report.failures.append(_one_line(f"{article.path or article.id}: not written: {exc}",
-                                                     settings.neo4j_password))
-                raise LoadError(_one_line(
-                    f"Neo4j at {uri} failed while loading {items[0].path or items[0].id}"
-                    f"{f' and {len(items) - 1} more' if len(items) > 1 else ''}: {exc} "
-                    f"({report.articles_loaded} article(s) were written before)",
-                    settings.neo4j_password), report) from None
+                    report.failures.append(_one_line(f"{article.path or article.id}: not written: Neo4j at {uri} "
+                                                     f"failed ({reason})", settings.neo4j_password))
+                raise _Neo4jLost(f"Neo4j at {uri} failed while writing {len(items)} article(s): {reason}") from None
             report.articles_loaded += len(items)
             report.loaded += [article.path or article.id for article in items]
             report.nodes_added.update(stats["nodes_by_label"])
             report.edges_added.update(stats["relationships_by_type"])
 
         group = TransactionGroup(settings.transaction_size)
-        with _progress(len(articles), "Neo4j", progress) as bar:
-            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
-                ex = _prepared(article, result, report)
-                bar.update(1)
-                merged = ex is not None and _merged(functools.partial(group.add, article), article, ex, report)
-                if merged and group.full:
+        seen: set[int] = set()
+        try:
+            with _progress(len(articles), "Neo4j", progress) as bar:
+                for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
+                    seen.add(id(article))
+                    ex = _prepared(article, result, report)
+                    bar.update(1)
+                    merged = ex is not None and _merged(functools.partial(group.add, article), article, ex, report)
+                    if merged and group.full:
+                        write(group)
+                if group.items:
                     write(group)
-            if group.items:
-                write(group)
+        except _Neo4jLost as lost:
+            # What was merged but not yet sent, and what was never read, is named too: nothing is lost silently.
+            rest = [a for a in group.take()[0]] + [a for a in articles if id(a) not in seen]
+            report.failures += [f"{a.path or a.id}: not written: the load stopped when Neo4j failed" for a in rest]
+            raise LoadError(f"{lost} ({report.articles_loaded} of {len(articles)} article(s) were written "
+                            "before; every file not written is named above)", report) from None
         with contextlib.suppress(Neo4jError, DriverError):
             report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",
                                                       database_=db).records[0]["c"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -268,8 +269,24 @@ def test_neo4j_killed_mid_load_then_reload_matches_clean_load(killable_neo4j, tm
     # The load reports the lost server in a line, not a traceback, and exits non-zero.
     assert proc.returncode != 0, out[-1000:]
     assert "Traceback" not in err, err[-3000:]
+    # Its summary, line by line: every stderr line is ours (no driver log), each file is either written or
+    # named, and the last line gives the reason in full.
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("portero: ") for line in lines), err[-3000:]
+    assert not any(noise in err for noise in ("will be retried", "defunct", "Failed to read from")), err[-3000:]
+    loaded = re.search(r"Loaded (\d+) of (\d+) article file\(s\)", out)
+    assert loaded, out[-2000:]
+    written, tried = int(loaded.group(1)), int(loaded.group(2))
+    assert tried == len(list(folder.glob("*.md")))
+    not_written = {line.split(": ")[1] for line in lines if ": not written: " in line}
+    refused = {line.split(": ")[1] for line in clean.stderr.splitlines()} - {""}
+    assert written + len(not_written | refused) == tried, (written, len(not_written), len(refused), tried)
+    assert lines[-1].startswith("portero: Neo4j at ") and f"({written} of {tried} article(s) were written" in lines[-1]
 
     neo4j_server.start(neo4j_settings)
+    # What the summary says was written is what the database holds.
+    assert neo4j_driver.execute_query("MATCH (a:Article) RETURN count(a) AS c",
+                                      database_=db).records[0]["c"] == written
     partial = _counts(neo4j_driver, db)
     # What the crash cost before the re-run (shown with pytest -s).
     print(f"\nclean load: {expected['nodes']} nodes, {expected['relationships']} relationships; "
