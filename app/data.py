@@ -28,6 +28,7 @@ from graph_loader.store import (
     Filters,
     GraphStore,
     LeftOut,
+    Neo4jStore,
     NodeInfo,
     PathInfo,
     SearchHit,
@@ -75,6 +76,10 @@ def current() -> tuple[GraphStore, str]:
     store, opened = _open(key, settings)
     if store.notice and time.monotonic() - opened > RETRY_NEO4J_AFTER:
         # Neo4j was wanted but unreachable: try again now and then, it may have been started since.
+        _open.clear()
+        store, opened = _open(key, settings)
+    elif isinstance(store, Neo4jStore) and not store.alive():
+        # Neo4j went away while the app was open: within the connection timeout, fall back and say so.
         _open.clear()
         store, opened = _open(key, settings)
     return store, key

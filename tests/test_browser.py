@@ -75,12 +75,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(store: Path, log_dir: Path) -> Iterator[str]:
-    """``streamlit run app/main.py`` on a free loopback port, reading ``store``; yields its URL."""
+def serve(store: Path, log_dir: Path, **extra_env: str) -> Iterator[str]:
+    """``streamlit run app/main.py`` on a free loopback port, reading ``store`` (or what ``extra_env``
+    points at); yields its URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(PORTERO_STORE=str(store), PORTERO_STORE_KIND="embedded",
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    env.update({"PORTERO_STORE": str(store), "PORTERO_STORE_KIND": "embedded",
+                "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **extra_env})
     log = log_dir / "streamlit.log"
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -263,3 +264,45 @@ def test_hostile_names_are_text_in_the_browser(browser, tmp_path):
     finally:
         page.close()
     assert _foreign(requests) == []
+
+
+@pytest.mark.neo4j
+def test_neo4j_stopped_while_the_app_is_open_is_said_within_10_s(browser, sample_store, sample_graph, tmp_path):
+    """The app reads a Neo4j of this test's own; the server stops; the next page the student opens says so
+    in one readable line within 10 s, with what to do, and shows the embedded store instead."""
+    from conftest import JARS_HOME, free_port
+    from neo4j import GraphDatabase
+
+    from graph_loader import neo4j_server
+    from graph_loader.settings import load_settings
+    from graph_loader.sinks.neo4j import write_graph
+
+    if not shutil.which("java"):
+        _unavailable("Java is not installed, so the local Neo4j cannot run")
+    settings = load_settings({"PORTERO_HOME": str(JARS_HOME), "PORTERO_NEO4J_PORT": str(free_port()),
+                              "PORTERO_NEO4J_DATA": str(tmp_path / "neo4j")})
+    neo4j_server.start(settings)
+    try:
+        with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth) as driver:
+            write_graph(driver, sample_graph, database=settings.neo4j_database)
+        with serve(sample_store, tmp_path, PORTERO_STORE_KIND="neo4j", NEO4J_URI=settings.neo4j_uri) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            try:
+                page.goto(url)
+                page.get_by_text(f"Neo4j at {settings.neo4j_uri}").first.wait_for(timeout=60_000)
+                page.get_by_role("heading", name="Explore the graph").wait_for(timeout=60_000)
+                neo4j_server.stop(settings)
+                stopped = time.monotonic()
+                page.goto(f"{url}/timeline")  # the student moves on to another page
+                page.get_by_text("does not answer").first.wait_for(timeout=10_000)
+                said_after = time.monotonic() - stopped
+                text = page.inner_text("body")
+                assert said_after < 10, said_after
+                assert "portero neo4j start" in text and "showing the embedded store instead" in text
+                assert f"Embedded store: {sample_store}" in text  # the sidebar names the store now read
+                assert "Traceback" not in text and "ServiceUnavailable" not in text
+                _save(page, tmp_path, "neo4j-gone.png")
+            finally:
+                page.close()
+    finally:
+        neo4j_server.stop(settings)

@@ -350,7 +350,9 @@ def test_open_store_falls_back_when_neo4j_is_unreachable(small_store_file):
     store = open_store(load_settings({"PORTERO_STORE": str(small_store_file), "PORTERO_STORE_KIND": "neo4j",
                                       "NEO4J_URI": uri, "NEO4J_PASSWORD": "s3cret-pw"}))
     assert isinstance(store, EmbeddedStore)
-    assert uri in store.notice and "cannot be reached" in store.notice and "s3cret-pw" not in store.notice
+    assert f"Neo4j at {uri} does not answer (connection refused)" in store.notice
+    assert "portero neo4j start" in store.notice and "showing the embedded store instead" in store.notice
+    assert "s3cret-pw" not in store.notice
     assert store.counts().nodes == 17
 
 
