@@ -1,7 +1,7 @@
-"""README sections generated from the single sources of truth (settings table, ontology).
+"""Documentation sections generated from the single sources of truth (settings table, ontology, queries).
 
-``python -m graph_loader.docs`` rewrites the marked sections of README.md; ``tests/test_docs.py``
-fails when the README has drifted from them.
+``python -m graph_loader.docs`` rewrites the marked sections of README.md and of the pages in ``docs/``;
+``tests/test_docs.py`` fails when any of them has drifted.
 """
 
 from __future__ import annotations
@@ -13,6 +13,12 @@ from .ontology import load_ontology
 from .settings import SETTINGS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+DOCS = README.parent / "docs"
+
+
+def pages() -> list[Path]:
+    """The README and every page of ``docs/``."""
+    return [README, *sorted(DOCS.glob("*.md"))]
 
 
 def settings_table() -> str:
@@ -53,4 +59,5 @@ def render(text: str) -> str:
 
 
 if __name__ == "__main__":
-    README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
+    for page in pages():
+        page.write_text(render(page.read_text(encoding="utf-8")), encoding="utf-8")

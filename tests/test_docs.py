@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import re
 
-from graph_loader.docs import README, render
+from graph_loader.docs import DOCS, README, pages, render
 from graph_loader.settings import SETTINGS
 
 
 def test_generated_sections_are_current():
-    text = README.read_text(encoding="utf-8")
-    assert render(text) == text, "README is out of date: run python -m graph_loader.docs"
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        assert render(text) == text, f"{page.name} is out of date: run python -m graph_loader.docs"
 
 
 def test_every_setting_is_documented():
-    text = README.read_text(encoding="utf-8")
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
     missing = [s.env for s in SETTINGS if f"`{s.env}`" not in text]
     assert not missing
+
+
+def test_readme_is_short_and_links_pages_that_exist():
+    text = README.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 200  # what a newcomer needs; the rest is in docs/
+    linked = set(re.findall(r"\]\((docs/[\w-]+\.md)\)", text))
+    assert linked == {f"docs/{p.name}" for p in DOCS.glob("*.md")}
+    for page in DOCS.glob("*.md"):
+        for target in re.findall(r"\]\(([\w-]+\.md)\)", page.read_text(encoding="utf-8")):
+            assert (DOCS / target).exists(), f"{page.name} links to a missing {target}"
 
 
 def test_readme_has_exactly_two_setup_commands():
