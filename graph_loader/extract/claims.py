@@ -15,12 +15,7 @@ from spacy.tokens import Token
 from ..model import Claim
 from .context import ArticleState, SentenceView
 from .gazetteer import Gazetteer
-from .lexicon import words
-
-# English word lists, for callers outside a sentence of known language; the rules read the lists of the
-# sentence's language (``words(view.language, ...)``).
-REPORTING_VERBS = words("en", "reporting_verbs")
-COOPERATION_WORDS = words("en", "claim_topic_words")
+from .lexicon import languages, words
 
 
 @dataclass
@@ -177,7 +172,7 @@ def _clarity(c: Claim, both: set[int], names: list[str], others: list[str]) -> t
     naming it; then the order of the article."""
     text = c.evidence.sentence
     low = text.lower()
-    topic = words("en", "claim_topic_words") | words("es", "claim_topic_words")
+    topic = frozenset().union(*(words(lang, "claim_topic_words") for lang in languages()))
     states = any(w in low for w in topic) and any(n and n in text for n in others)
     own_words = any(q in text for q in _QUOTES) and any(n and n in text for n in names)
     return c.evidence.start in both, not states, not own_words, c.evidence.start

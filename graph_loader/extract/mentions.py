@@ -71,11 +71,11 @@ _INITIATIVE_RE = re.compile(
 # Forums named after the countries in them: "U.S.-Mexico Border Health Dialogue", "United States –
 # Mexico Port Security Working Group", "U.S.-Canada-Mexico Energy Ministerial".
 _COUNTRY_WORD = r"(?:U\.S\.|US|United States|Mexico|México|Canada|Canadá|Estados Unidos|EE\.\s?UU\.)"
+_COUNTRY_PAIR = re.compile(_COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+")
 _FORUM_RE = re.compile(
-    _COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+\s+(?:[A-Z][\w-]*\s+){0,6}?"
+    _COUNTRY_PAIR.pattern + r"\s+(?:[A-Z][\w-]*\s+){0,6}?"
     r"(?:Dialogue|Group|Ministerial|Framework|Initiative|Commission|Council|Conference|Partnership|Summit|Forum)"
     r"(?:\s+(?:on|for|of)\s+(?:[A-Z][\w-]*)(?:\s+(?:[A-Z][\w-]*|and|of|the)){0,6})?")
-_COUNTRY_PAIR = re.compile(_COUNTRY_WORD + r"(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+")
 _FORUM_DASH = re.compile(r"\s*[–—-]\s*")
 
 
@@ -85,18 +85,17 @@ def forum_name(text: str) -> str:
     >>> forum_name("United States – Mexico Port Security Working Group")
     'U.S.-Mexico Port Security Working Group'
     """
-    head, _, rest = text.partition(" ")
-    m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)\s+(.*)", text)
-    if not m:
+    m = _COUNTRY_PAIR.match(text)
+    if not m or not text[m.end():].startswith((" ", "\t")):
         return text
-    prefix = _FORUM_DASH.sub("-", m.group(1)).replace("United States", "U.S.").replace("US-", "U.S.-")
-    return f"{prefix} {m.group(2)}"
+    prefix = _FORUM_DASH.sub("-", m.group()).replace("United States", "U.S.").replace("US-", "U.S.-")
+    return f"{prefix} {text[m.end():].strip()}"
 
 
 def forum_countries(text: str) -> list[str]:
     """The country words that open a forum's name ("U.S.-Canada-Mexico ..." -> U.S., Canada, Mexico)."""
-    m = re.match(r"((?:" + _COUNTRY_WORD + r")(?:\s*[–—-]\s*" + _COUNTRY_WORD + r")+)", text)
-    return [w.strip() for w in _FORUM_DASH.split(m.group(1))] if m else []
+    m = _COUNTRY_PAIR.match(text)
+    return [w.strip() for w in _FORUM_DASH.split(m.group())] if m else []
 
 
 # Federal courts are bodies; the districts they sit for are venues, not actors ("charges in the Southern

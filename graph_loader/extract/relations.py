@@ -65,7 +65,7 @@ def _title_words(tokens: list[Token]) -> tuple[str | None, str]:
     """
     kind = None
     for t in tokens:
-        w = t.lower_ if t.lower_ in LEADER_WORDS | MEMBER_WORDS else t.lower_.removesuffix("s")
+        w = _title_of(t)
         if w in LEADER_WORDS and kind is None:
             kind = "LEADS"
         elif w in MEMBER_WORDS and kind is None:
@@ -330,10 +330,15 @@ APPOINT_VERBS = {"appointed", "named", "nominated", "confirmed", "sworn", "picke
 LEAD_VERBS = {"heads", "leads", "led", "headed", "runs", "ran", "directs", "directed", "commands", "commanded"}
 
 
+def _title_of(t: Token) -> str:
+    """The title word a token is, singular ("members" -> "member"), or the token as it is."""
+    w = t.lower_
+    return w if w in LEADER_WORDS | MEMBER_WORDS or not w.endswith("s") else w[:-1]
+
+
 def _title_word(t: Token) -> bool:
     """A leader's or member's title, singular or plural ("members of", "agents of")."""
-    w = t.lower_
-    return w in LEADER_WORDS | MEMBER_WORDS or (w.endswith("s") and w[:-1] in LEADER_WORDS | MEMBER_WORDS)
+    return _title_of(t) in LEADER_WORDS | MEMBER_WORDS
 
 
 def _opens_apposition(window: list[Token]) -> bool:
@@ -677,6 +682,5 @@ def verb_relations(view: SentenceView, types: dict[str, str], last_initiative: s
 
 
 def _in_reported_speech(tok: Token) -> bool:
-    from .claims import REPORTING_VERBS
-
-    return any(a.lemma_.lower() in REPORTING_VERBS for a in tok.ancestors)
+    reporting = words(tok.doc.lang_, "reporting_verbs")
+    return any(a.lemma_.lower() in reporting for a in tok.ancestors)
