@@ -6,6 +6,7 @@ Each sentence is our own; none comes from the seed or the dev set.
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from graph_loader.articles import parse_article
 from graph_loader.extract import extract_article
@@ -340,3 +341,29 @@ def test_a_spanish_contested_claim_meets_its_english_twin():
     en = _extract("The DEA said in a statement that it works with its Mexican partners on the operation. "
                   "“We have no agreement with the DEA,” President Claudia Sheinbaum said the next day.", "2025-08-19")
     assert {c.claim for c in es.claims} == {c.claim for c in en.claims}
+
+
+
+_TWO_BROTHERS = """
+from graph_loader.articles import parse_article
+from graph_loader.extract import extract_article
+text = ("Joaquin Ruiz Vela and Ovidio Ruiz Vela were charged in Chicago. Ovidio Ruiz Vela pleaded guilty. "
+        "Ruiz Vela now faces life in prison.")
+ex = extract_article(parse_article("---\\npublished: 2024-07-26\\n---\\n" + text + "\\n"))
+print(sorted((e.name, sorted(e.aliases)) for e in ex.entities))
+"""
+
+
+def test_a_shared_surname_is_read_the_same_whatever_the_hash_seed(tmp_path):
+    """Two brothers share 'Ruiz Vela': which one it names may not depend on the order of a set of names,
+    which changes with every process's hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "brothers.py"
+    script.write_text(_TWO_BROTHERS, encoding="utf-8")
+    outs = {subprocess.run([sys.executable, "-W", "ignore", str(script)], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, cwd=ROOT).stdout for seed in "123"}
+    assert len(outs) == 1, outs
+    assert "Ovidio Ruiz Vela" in outs.pop()

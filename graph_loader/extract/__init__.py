@@ -40,7 +40,7 @@ from .relations import (
     title_relations,
     verb_relations,
 )
-from .resolve import Resolver
+from .resolve import Resolver, surnames_of
 
 __all__ = ["extract_article", "extract_articles", "load_nlp"]
 
@@ -98,7 +98,7 @@ def extract_articles(articles: Iterable[Article], nlp: Language | None = None,
             end += 1
         pipe = (nlp or load_nlp()) if lang == "en" else _spanish_or_none()
         if pipe is None:  # no Spanish model: names only, from the English pipeline, with a note
-            pipe, lang = nlp or load_nlp(), "en"
+            pipe = nlp or load_nlp()
         yield from _extract_run(arts[start:end], pipe, batch_size)
         start = end
 
@@ -242,8 +242,7 @@ def _extract(article: Article, docs: list) -> Extraction:
     # Surnames the model missed ("Cole affirmed"), once the article's full names are known.
     full_names = {m.canonical for m in all_mentions if m.type == "Person" and m.canonical
                   and len(m.canonical.split()) >= 2}
-    surnames = {" ".join(n.split()[-k:]).lower(): n for n in full_names for k in (1, 2, 3)
-                if len(n.split()) > k and n.split()[-k].lower() not in ("de", "del", "la", "y")}
+    surnames = surnames_of(full_names)
     for i in keep:
         extra = surname_mentions(docs[i], i, per_sentence[i], surnames)
         per_sentence[i].extend(extra)

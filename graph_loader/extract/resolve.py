@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc
 
@@ -16,7 +17,7 @@ from ..model import Entity, Evidence, normalise_name
 from .gazetteer import GazEntry, Gazetteer
 from .mentions import Mention
 
-_PARTICLES = {"de", "del", "la", "las", "los", "y", "van", "von", "da"}  # a surname does not start with one
+PARTICLES = {"de", "del", "la", "las", "los", "y", "van", "von", "da"}  # a surname does not start with one
 _COUNTERPART_WORDS = {"with", "con", "between", "entre", "counterparts", "contrapartes", "homólogos", "pares"}
 _KNOWN_AS = re.compile(r"\b(?:also known as|better known as|known as|a\.k\.a\.?|aka|alias|alias of|apodado|"
                        r"conocido como|alias de)\s*[\"“‘']?$", re.I)
@@ -38,6 +39,25 @@ def _name_tokens(name: str) -> list[str]:
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words.pop()
     return words
+
+
+def surnames_of(names: Iterable[str], words: Callable[[str], list[str]] = lambda n: n.lower().split()
+                ) -> dict[str, str]:
+    """Each surname (the last one to three words, not opening with a particle) of exactly one full name.
+
+    A surname two people share ("Guzmán López" of two brothers) is nobody's here, so which one it names is
+    left to the order of the article, never to the order of a set.
+
+    >>> surnames_of(["Omar García Harfuch", "Joaquín Guzmán López", "Ovidio Guzmán López"])
+    {'harfuch': 'Omar García Harfuch', 'garcía harfuch': 'Omar García Harfuch'}
+    """
+    owners: dict[str, set[str]] = {}
+    for name in names:
+        toks = words(name)
+        for k in (1, 2, 3):
+            if len(toks) > k and toks[-k] not in PARTICLES:
+                owners.setdefault(" ".join(toks[-k:]), set()).add(name)
+    return {key: next(iter(who)) for key, who in owners.items() if len(who) == 1}
 
 
 def _first_name_of(short: str, names: list[str]) -> str | None:
@@ -206,8 +226,7 @@ class Resolver:
             if len(candidates) > 1:
                 self._ambiguous[name] = candidates
         # A surname the model typed as an organisation is still that person.
-        surnames = {" ".join(_name_tokens(f)[-k:]): f for f in set(full.values()) for k in (1, 2, 3)
-                    if len(_name_tokens(f)) > k and _name_tokens(f)[-k] not in _PARTICLES}
+        surnames = surnames_of(full.values(), _name_tokens)
         people = sorted(set(full.values()))
         # 'Ismael "El Tigre" Barraza' ... "El Tigre led": the nickname alone is still that person
         nicknames = {normalise_name(m.nickname): full.get(m.canonical, m.canonical)
