@@ -18,8 +18,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import data  # noqa: E402
-from app.pages import common as ui  # noqa: E402
+from app import data, ui  # noqa: E402
 from graph_loader.store import StoreError  # noqa: E402
 
 
@@ -42,13 +41,13 @@ def _favicon():
 st.set_page_config(page_title="Portero Graph", page_icon=_favicon(), layout="wide")
 
 PAGES = [
-    st.Page("pages/explore.py", title="Explore", icon=":material/hub:", default=True),
-    st.Page("pages/actor.py", title="Actor", icon=":material/person:", url_path="actor"),
-    st.Page("pages/connections.py", title="Connections", icon=":material/route:", url_path="connections"),
-    st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
-    st.Page("pages/claims.py", title="Claims", icon=":material/gavel:", url_path="claims"),
-    st.Page("pages/snapshot.py", title="Snapshot", icon=":material/photo_camera:", url_path="snapshot"),
-    st.Page("pages/cypher.py", title="Cypher console", icon=":material/terminal:", url_path="cypher"),
+    st.Page(ui.EXPLORE_PAGE, title="Explore", icon=":material/hub:", default=True),
+    st.Page(ui.ACTOR_PAGE, title="Actor", icon=":material/person:", url_path="actor"),
+    st.Page(ui.CONNECTIONS_PAGE, title="Connections", icon=":material/route:", url_path="connections"),
+    st.Page(ui.TIMELINE_PAGE, title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page(ui.CLAIMS_PAGE, title="Claims", icon=":material/gavel:", url_path="claims"),
+    st.Page(ui.SNAPSHOT_PAGE, title="Snapshot", icon=":material/photo_camera:", url_path="snapshot"),
+    st.Page(ui.CYPHER_PAGE, title="Cypher console", icon=":material/terminal:", url_path="cypher"),
 ]
 
 classroom = ui.classroom()
@@ -74,7 +73,6 @@ else:
             st.error(str(exc))
 
 try:
-    with ui.routed():
-        page.run()
+    page.run()
 except StoreError as exc:  # a store failing mid-session: one clear line, never a stack trace
     st.error(str(exc))

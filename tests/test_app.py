@@ -15,7 +15,7 @@ import pytest
 from apptest_support import NO_ARTICLES, point_at_neo4j, run_app, text_of
 from streamlit.testing.v1 import AppTest
 
-from app.pages.common import md
+from app.ui import md
 from graph_loader.render import script_json
 from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore, left_out
 
@@ -114,7 +114,7 @@ def test_explore_language_filter_keeps_what_articles_in_that_language_report(sto
 
 def test_actor_page_says_each_source_s_language(store):
     focus = store.search("García Harfuch")[0].id
-    at = run_app("pages/actor.py", id=focus)
+    at = run_app("views/actor.py", id=focus)
     text = text_of(at)
     assert "Spanish" in text and "English" in text
     assert "El secretario de Seguridad y Protección Ciudadana" in text  # evidence kept as written
@@ -172,7 +172,7 @@ def test_classroom_mode_shows_only_the_graph_and_caption(store):
 def test_actor_page_shows_relations_events_and_evidence(store):
     focus = sheinbaum(store)
     facts = store.actor_facts(focus)
-    at = run_app("pages/actor.py", id=focus)
+    at = run_app("views/actor.py", id=focus)
     assert at.title[0].value == "Claudia Sheinbaum"
     text = text_of(at)
     assert facts.relations and facts.roles, "the sample corpus relates Sheinbaum to other actors"
@@ -195,11 +195,11 @@ def test_actor_page_shows_relations_events_and_evidence(store):
 
 
 def test_actor_page_search_and_unknown_id(store):
-    at = run_app("pages/actor.py")
+    at = run_app("views/actor.py")
     assert at.title[0].value == "Actors"
     at.text_input(key="actor_q").input("sheinbaum").run()
     assert at.title[0].value == "Claudia Sheinbaum"
-    at = run_app("pages/actor.py", id="person:nobody-at-all")
+    at = run_app("views/actor.py", id="person:nobody-at-all")
     assert "There is no node with id “person:nobody-at-all”" in text_of(at)
 
 
@@ -211,7 +211,7 @@ def test_connections_page_explains_each_hop(store):
     b = store.search("Terrance Cole")[0].id
     paths = store.shortest_paths(a, b)
     assert paths, "the sample corpus links Sheinbaum and Cole"
-    at = run_app("pages/connections.py", a=a, b=b)
+    at = run_app("views/connections.py", a=a, b=b)
     heads = [h.value for h in at.subheader]
     assert heads[0] == "Path 1: " + " → ".join(md(n) for _i, n, _l in paths[0].nodes)
     assert len(heads) == len(paths)
@@ -229,7 +229,7 @@ def test_timeline_page_bands_marks_and_an_event(store):
     events = store.events()
     focus = sheinbaum(store)
     chosen = next(e for e in events if any(p.id == focus for p in e.participants))
-    at = run_app("pages/timeline.py")
+    at = run_app("views/timeline.py")
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert len(at.selectbox(key="t_event").options) == len(events)
     at.selectbox(key="t_event").set_value(chosen.id).run()
@@ -256,7 +256,7 @@ def test_timeline_draws_every_administration_the_gazetteer_knows_in_its_period(s
 
     named = {a.name for a in store.administrations()}
     assert "Biden administration" not in named  # no sample article names it, yet it governed in between
-    at = run_app("pages/timeline.py")
+    at = run_app("views/timeline.py")
     bands = next(t for t in _chart_tables(at) if "leader" in t.columns)
     years = [int(e.date[:4]) for e in store.events() if e.date]
     lo, hi = min(years) - 2, max(years) + 1  # the page's period: the events' years, with a margin
@@ -275,7 +275,7 @@ def test_claims_page_contested_first_with_both_sides(store):
     claims = store.claims()
     first = claims[0]
     assert first.contested and first.asserts and first.denies
-    at = run_app("pages/claims.py")
+    at = run_app("views/claims.py")
     assert [h.value for h in at.subheader] == [md(c.text) for c in claims]
     text = text_of(at)
     for side in (first.asserts, first.denies):
@@ -288,8 +288,8 @@ def test_claims_page_contested_first_with_both_sides(store):
 # --- no store, or an unreachable Neo4j ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", [None, "pages/actor.py", "pages/connections.py", "pages/timeline.py",
-                                  "pages/claims.py"])
+@pytest.mark.parametrize("page", [None, "views/actor.py", "views/connections.py", "views/timeline.py",
+                                  "views/claims.py"])
 def test_missing_store_says_how_to_load_articles(clean_env, tmp_path, page):
     clean_env.setenv("PORTERO_STORE", str(tmp_path / "graph.json"))
     at = run_app(page)
@@ -314,5 +314,5 @@ def test_unreachable_neo4j_falls_back_to_the_embedded_store(clean_env, sample_st
     assert f"Neo4j at {uri} does not answer" in warning and "showing the embedded store instead" in warning
     assert "pw-never-shown" not in warning + text_of(at)
     assert md(f"Embedded store: {sample_store}") in "\n".join(e.value for e in at.sidebar.caption)
-    at = run_app("pages/actor.py", id=sheinbaum(EmbeddedStore(sample_store)))
+    at = run_app("views/actor.py", id=sheinbaum(EmbeddedStore(sample_store)))
     assert at.title[0].value == "Claudia Sheinbaum"

@@ -83,7 +83,7 @@ def node_count(store: Neo4jStore) -> int:
 
 @pytest.mark.neo4j
 def test_console_runs_a_library_query_with_its_defaults(on_neo4j):
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     at.selectbox(key="cy_pick").set_value("leadership").run()
     assert "Who leads which body, and since when" in text_of(at, code=True)
     # Its parameters become inputs filled with the header's defaults.
@@ -108,7 +108,7 @@ def test_console_runs_a_library_query_with_its_defaults(on_neo4j):
 @pytest.mark.neo4j
 def test_console_refuses_a_write_and_runs_the_next_query(on_neo4j):
     before = node_count(on_neo4j)
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     run_query(at, "CREATE (:Person {id: 'person:intruder', name: 'Intruder'}) RETURN 1")
     errors = "\n".join(e.value for e in at.error)
     assert "only reads the graph" in errors and "CREATE" in errors
@@ -122,7 +122,7 @@ def test_console_refuses_a_write_and_runs_the_next_query(on_neo4j):
 @pytest.mark.neo4j
 def test_console_time_limit_then_a_normal_query(on_neo4j, clean_env):
     clean_env.setenv("PORTERO_QUERY_TIMEOUT", "1")
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     run_query(at, SLOW)
     errors = "\n".join(e.value for e in at.error)
     assert "Time limit reached" in errors and "ran longer than 1 s" in errors
@@ -134,7 +134,7 @@ def test_console_time_limit_then_a_normal_query(on_neo4j, clean_env):
 @pytest.mark.neo4j
 def test_console_row_cap_notice(on_neo4j, clean_env, served):
     clean_env.setenv("PORTERO_ROW_CAP", "3")
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     frame = table(run_query(at, "MATCH (n) RETURN n.name AS name ORDER BY name"))
     assert len(frame) == 3
     assert "Only the first 3 rows are shown" in "\n".join(e.value for e in at.warning)
@@ -169,14 +169,14 @@ def test_explore_cypher_opens_in_the_console_and_matches_the_view(on_neo4j, clea
 def test_actor_cypher_lists_the_actor_relationships(on_neo4j):
     focus = on_neo4j.search("sheinbaum")[0].id
     facts = on_neo4j.actor_facts(focus)
-    at = run_app("pages/actor.py")
+    at = run_app("views/actor.py")
     # Chosen by search (AppTest drops the URL's ?id= on reruns after switch_page; a browser keeps it).
     at.text_input(key="actor_q").input("sheinbaum").run()
     assert f":param id => '{focus}';" in "\n".join(c.value for c in at.code)
     at.button(key="actor_cypher").click().run()
     assert at.text_area(key="cy_text").value.startswith("// The Actor page")
     assert at.text_input(key="cy_param::id").value == f"'{focus}'"
-    at.switch_page("pages/cypher.py")  # AppTest otherwise reruns the page it was last switched to
+    at.switch_page("views/cypher.py")  # AppTest otherwise reruns the page it was last switched to
     frame = table(run_query(at))
     assert set(frame["actor"]) == {"Claudia Sheinbaum"}
     assert {r.other_name for r in facts.relations} <= set(frame["other"])
@@ -186,7 +186,7 @@ def test_actor_cypher_lists_the_actor_relationships(on_neo4j):
 
 
 def test_console_without_neo4j_says_how_to_start_one(on_embedded):
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     hint = "\n".join(e.value for e in at.info)
     assert "portero neo4j start" in hint and "portero load sample_data/articles --to neo4j" in hint
     assert "NEO4J_URI" in hint
@@ -194,7 +194,7 @@ def test_console_without_neo4j_says_how_to_start_one(on_embedded):
     assert "pw-never-shown" not in text_of(at, code=True)
     assert not at.text_area
     # The rest of the app keeps working on the embedded store.
-    at = run_app("pages/actor.py", id=on_embedded.search("sheinbaum")[0].id)
+    at = run_app("views/actor.py", id=on_embedded.search("sheinbaum")[0].id)
     assert at.title[0].value == "Claudia Sheinbaum"
 
 
@@ -226,7 +226,7 @@ def _says_no_neo4j_is_configured(at: AppTest, uri: str) -> None:
 def test_console_without_neo4j_uri_nor_local_server_says_which_server_it_would_query(no_uri):
     port = _free_port()
     no_uri.setenv("PORTERO_NEO4J_PORT", str(port))
-    _says_no_neo4j_is_configured(run_app("pages/cypher.py"), f"bolt://127.0.0.1:{port}")
+    _says_no_neo4j_is_configured(run_app("views/cypher.py"), f"bolt://127.0.0.1:{port}")
 
 
 def _local_port(settings) -> int:
@@ -247,7 +247,7 @@ def test_console_does_not_query_another_programs_server_at_the_default_address(n
     no_uri.setenv("PORTERO_NEO4J_PORT", str(port))
     if neo4j_settings.neo4j_password:
         no_uri.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    _says_no_neo4j_is_configured(run_app("pages/cypher.py"), f"bolt://127.0.0.1:{port}")
+    _says_no_neo4j_is_configured(run_app("views/cypher.py"), f"bolt://127.0.0.1:{port}")
 
 
 @pytest.mark.neo4j
@@ -257,7 +257,7 @@ def test_console_on_the_running_local_server_says_so_and_queries_it(no_uri, load
     no_uri.setenv("PORTERO_NEO4J_DATA", str(neo4j_settings.neo4j_data_path))  # where its pid file is
     if neo4j_settings.neo4j_password:
         no_uri.setenv("NEO4J_PASSWORD", neo4j_settings.neo4j_password)
-    at = run_app("pages/cypher.py")
+    at = run_app("views/cypher.py")
     captions = [plain(c.value) for c in at.caption]
     assert any(c.startswith(f"Neo4j at bolt://127.0.0.1:{port} ") and
                "the local server of `portero neo4j start`, as no NEO4J_URI is set" in c for c in captions)
@@ -280,7 +280,7 @@ def test_explore_shows_the_cypher_of_the_focused_view(on_embedded):
 
 def test_snapshot_page_offers_html_png_svg_iframe_and_classroom(on_embedded, served):
     focus = on_embedded.search("sheinbaum")[0].id
-    at = run_app("pages/snapshot.py", focus=focus)
+    at = run_app("views/snapshot.py", focus=focus)
     assert at.selectbox(key="s_focus").value == focus
     served.clear()
     at.segmented_control(key="s_hops").set_value(1).run()

@@ -210,7 +210,7 @@ def test_classroom_link_shows_only_the_graph(browser, app_url, tmp_path):
 
 
 def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser, sample_store, tmp_path):
-    """Before any session has run the router, Streamlit would run ``pages/actor.py`` on its own."""
+    """Before any session has run the router, Streamlit would have run a page script without the router."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import data, ui, view_cypher
 from graph_loader.model import normalise_name
 from graph_loader.settings import load_settings
 from graph_loader.store import Filters
@@ -95,8 +94,8 @@ else:
     ui.graph_frame(view.html, GRAPH_HEIGHT + 60)
 
 # --- the same view in Cypher, for the console ----------------------------------------------------------
-cypher, cypher_params = ui.explore_cypher(ctx.store, info.id if info else None, hops, filters, cap, hub)
-ui.cypher_expander(cypher, cypher_params, f"The Explore view: {info.name}, {hops} hop{'s' if hops > 1 else ''}"
+cypher, cypher_params = view_cypher.explore_cypher(ctx.store, info.id if info else None, hops, filters, cap, hub)
+view_cypher.cypher_expander(cypher, cypher_params, f"The Explore view: {info.name}, {hops} hop{'s' if hops > 1 else ''}"
                    if info else "The Explore overview", key="explore_cypher")
 
 # --- from the graph to an actor page -------------------------------------------------------------------

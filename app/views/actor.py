@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import data, ui, view_cypher
 
 ctx = ui.context()
 
@@ -113,5 +112,5 @@ if node.sources:
         ui.show_sources(node.sources, limit=10)
 
 # --- the same facts in Cypher, for the console ----------------------------------------------------------
-cypher, cypher_params = ui.actor_cypher(node.id)
-ui.cypher_expander(cypher, cypher_params, f"The Actor page: {node.name}", key="actor_cypher")
+cypher, cypher_params = view_cypher.actor_cypher(node.id)
+view_cypher.cypher_expander(cypher, cypher_params, f"The Actor page: {node.name}", key="actor_cypher")

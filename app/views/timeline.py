@@ -8,8 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import data, ui
 from graph_loader.store import Filters
 
 ctx = ui.context()

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 import networkx as nx
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import data, ui
 from graph_loader.settings import load_settings
 from graph_loader.snapshot import default_title, snapshot_html, snapshot_image
 from graph_loader.store import Filters, GraphStore, left_out

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import data, ui
 from graph_loader.store import REL_PHRASES
 
 ctx = ui.context()

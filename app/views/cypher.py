@@ -11,8 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import data
-from app.pages import common as ui
+from app import console, data, ui, view_cypher
 from graph_loader.cypher_library import (
     CannedQuery,
     CannedQueryError,
@@ -79,12 +78,11 @@ def _pick_changed() -> None:
         _load(q.text, q.params)
 
 
-ui.ensure_routed()
 settings = load_settings()
 library = _library()
 
 # A query handed over by another page ("Open in the Cypher console").
-incoming = st.session_state.pop(ui.INCOMING, None)
+incoming = st.session_state.pop(view_cypher.INCOMING, None)
 if incoming:
     st.session_state["cy_pick"] = None
     _load(incoming["text"], incoming["params"])
@@ -101,7 +99,7 @@ st.markdown("Ask the graph in Cypher, read-only: start from a documented query o
             f"own. Each query may run {settings.query_timeout:g} s (PORTERO_QUERY_TIMEOUT) and return "
             f"{settings.row_cap} rows (PORTERO_ROW_CAP).")
 
-conn = ui.console()
+conn = console.console()
 if conn.unconfigured:
     st.warning(f"No Neo4j is configured for this console: NEO4J_URI is not set and the local server of "
                f"`portero neo4j start` is not running, so it does not query the default address "
