@@ -1,0 +1,54 @@
+"""Choosing a store: Neo4j when wanted and reachable, else the embedded store file, saying why."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .base import GraphStore
+from .embedded import EmbeddedStore
+from .neo4j import Neo4jStore
+
+
+def unreachable_notice(uri: str, exc: BaseException, fallback: GraphStore) -> str:
+    """What the app says when Neo4j does not answer: why, what to do, and what it shows instead.
+
+    >>> class Empty:
+    ...     def available(self): return False
+    >>> unreachable_notice("bolt://127.0.0.1:7687", ConnectionRefusedError("refused"), Empty())[:58]
+    'Neo4j at bolt://127.0.0.1:7687 does not answer (connection'
+    """
+    kind = "connection refused" if "refused" in str(exc).lower() or isinstance(exc, ConnectionRefusedError) else (
+        "authentication failed" if "auth" in type(exc).__name__.lower() or "unauthorized" in str(exc).lower()
+        else type(exc).__name__)
+    todo = ("check NEO4J_USERNAME and NEO4J_PASSWORD" if kind == "authentication failed" else
+            "start it with `portero neo4j start` (or check NEO4J_URI); this page tries again on its next run")
+    shown = ("showing the embedded store instead" if fallback.available() else
+             "there is no embedded store to show instead: load articles with `portero load`")
+    return f"Neo4j at {uri} does not answer ({kind}): {todo}. Meanwhile {shown}."
+
+
+def open_store(settings: Settings, prefer: str | None = None) -> GraphStore:
+    """The store to read: Neo4j when preferred (``prefer`` or ``PORTERO_STORE_KIND``) and reachable, else
+    the embedded store file. When Neo4j was wanted but cannot be reached, the embedded store comes back
+    with ``notice`` saying why.
+    """
+    kind = (prefer or settings.store or "embedded").strip().lower()
+    embedded = EmbeddedStore(settings.store_path)
+    if kind != "neo4j":
+        return embedded
+    try:
+        from neo4j import GraphDatabase
+
+        driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth,
+                                      connection_timeout=settings.neo4j_connect_timeout,
+                                      max_transaction_retry_time=settings.max_retry_time)
+    except Exception as exc:  # a malformed URI: say so, do not crash
+        embedded.notice = f"Neo4j is configured at {settings.neo4j_uri} but the address is not usable: {exc}"
+        return embedded
+    try:
+        driver.verify_connectivity()
+    except Exception as exc:
+        driver.close()
+        embedded.notice = unreachable_notice(settings.neo4j_uri, exc, embedded)
+        return embedded
+    return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri, timeout=settings.query_timeout,
+                      owns_driver=True)
