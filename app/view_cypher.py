@@ -5,11 +5,25 @@ from __future__ import annotations
 import streamlit as st
 
 from app.ui import CYPHER_PAGE
+from graph_loader.ontology import load_ontology
 from graph_loader.store import Filters, GraphStore, edge_condition, filter_params, node_conditions
 
 INCOMING = "cy_incoming"  # session key: a query (text, params, title) handed to the console page
-# Relationships followed only from the focus itself, as GraphStore.neighbourhood does (they reach hubs).
-_HUB_TYPES = "['MENTIONS', 'DURING']"
+
+
+def cypher_list(names: object) -> str:
+    """A Cypher list literal of names, sorted.
+
+    >>> cypher_list({"B", "A"})
+    "['A', 'B']"
+    """
+    return "[" + ", ".join(f"'{n}'" for n in sorted(names)) + "]"  # type: ignore[call-overload]
+
+
+# Relationships followed only from the focus itself, as GraphStore.neighbourhood does (they reach hubs),
+# and those a node's number of relationships leaves out.
+_HUB_TYPES = cypher_list(load_ontology().hub_types)
+_UNCOUNTED = cypher_list(load_ontology().uncounted_types)
 
 
 def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Filters,
@@ -25,7 +39,7 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
     params = {**filter_params(f), "cap": int(cap)}
 
     def degree(v: str) -> str:
-        return f"COUNT {{ ({v})-[d]-() WHERE type(d) <> 'MENTIONS' }}"
+        return f"COUNT {{ ({v})-[d]-() WHERE NOT type(d) IN {_UNCOUNTED} }}"
 
     edge_where = f"\n  AND {edge_condition('r')}" if f.article else ""
     tail = ("UNWIND shown AS n\n"
@@ -46,7 +60,8 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
             path_where.append(f"all(x IN nodes(path)[1..-1] WHERE {degree('x')} <= $hub)")
         text = (
             "// The Explore view: the node $focus and what lies within $hops hops of it, through nodes the\n"
-            "// filters keep. MENTIONS and DURING are followed from the focus only (they lead to hubs)"
+            f"// filters keep. {' and '.join(sorted(load_ontology().hub_types))} are followed from the focus only"
+            " (they lead to hubs)"
             + (", and no path goes through a node of more than $hub relationships.\n" if hub > 0 else ".\n") +
             "// A variable-length bound cannot be a parameter: the search stops at 3 hops, $hops cuts it.\n"
             "MATCH (focus {id: $focus})\n"
@@ -60,7 +75,8 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
         conds = node_conditions(f, "n") or ["NOT n:Article"]
         text = (
             "// The Explore overview: the $cap best-connected nodes the filters keep, and the\n"
-            "// relationships among them (MENTIONS is not counted in a node's connections).\n"
+            f"// relationships among them ({', '.join(sorted(load_ontology().uncounted_types))} not counted in a"
+            " node's connections).\n"
             "MATCH (n)\n"
             "WHERE " + "\n  AND ".join(conds) + "\n"
             f"WITH n ORDER BY {degree('n')} DESC, toLower(n.name)\n"
@@ -70,20 +86,22 @@ def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Fil
 
 
 def actor_cypher(nid: str) -> tuple[str, dict[str, object]]:
-    """Parameterised Cypher for the Actor page: every relationship of ``$id`` but MENTIONS, with the
-    other end and the evidence sentences and articles it was read from."""
+    """Parameterised Cypher for the Actor page: every relationship of ``$id`` but the uncounted ones
+    (MENTIONS), with the other end, its main label, and the evidence sentences and articles it was read
+    from."""
     text = (
         "// The Actor page: what the graph says about the node $id, relationship by relationship,\n"
         "// with the sentences each was read from (articles that merely name it are left out).\n"
         "MATCH (a {id: $id})-[r]-(b)\n"
-        "WHERE type(r) <> 'MENTIONS'\n"
+        f"WHERE NOT type(r) IN {_UNCOUNTED}\n"
         "RETURN a.name AS actor, type(r) AS relationship,\n"
         "       CASE WHEN startNode(r) = a THEN 'out' ELSE 'in' END AS direction,\n"
-        "       b.name AS other, head(labels(b)) AS other_label, b.event_type AS event_type,\n"
+        "       b.name AS other, [l IN labels(b) WHERE l IN $node_labels][0] AS other_label,\n"
+        "       b.event_type AS event_type,\n"
         "       r.title AS title, r.role AS role, r.evidence_sentences AS evidence,\n"
         "       r.evidence_articles AS articles, r\n"
         "ORDER BY relationship, direction, toLower(other)")
-    return text, {"id": nid}
+    return text, {"id": nid, "node_labels": list(load_ontology().nodes)}
 
 
 def open_in_console(text: str, params: dict[str, object], title: str) -> None:

@@ -1,6 +1,6 @@
-// Schema of the Portero Graph in Neo4j 5. It must agree with graph_loader/ontology.yaml: one uniqueness
-// constraint on `id` per node label (tests/test_ontology.py checks both ways). Every statement is
-// idempotent (IF NOT EXISTS); `portero load --to neo4j` runs them before writing.
+// Schema of the Portero Graph in Neo4j 5, generated from graph_loader/ontology.yaml by
+// `python -m graph_loader.schema` (do not edit: tests/test_ontology.py checks it is current).
+// Every statement is idempotent (IF NOT EXISTS), and `portero load --to neo4j` runs them before writing.
 
 // One node per id: the loader MERGEs on these, so each constraint is also the index the MERGE uses.
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE;
@@ -31,6 +31,4 @@ CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.event_type);
 
 // Free-text search over names and aliases of every actor:
 //   CALL db.index.fulltext.queryNodes('actor_names', 'harfuch') YIELD node, score
-CREATE FULLTEXT INDEX actor_names IF NOT EXISTS
-FOR (n:Person|Agency|Country|Administration|Organization|Initiative|Law|Place)
-ON EACH [n.name, n.aliases];
+CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (n:Person|Agency|Country|Administration|Organization|Initiative|Law|Place) ON EACH [n.name, n.aliases];

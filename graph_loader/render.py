@@ -120,7 +120,7 @@ def node_hover(nid: str, data: dict[str, Any]) -> str:
 
 def edge_hover(data: dict[str, Any], source_name: str, target_name: str) -> str:
     """A short plain-text hover text for a relationship, with one evidence sentence."""
-    props = ", ".join(f"{k}: {data[k]}" for k in ("title", "role", "status", "start", "end") if data.get(k))
+    props = ", ".join(f"{k}: {v}" for k, v in load_ontology().shown_properties(data))
     head = f"{shorten(source_name, 60)} —{data.get('type', '')}→ {shorten(target_name, 60)}"
     lines = [head, props]
     sentence = _first_sentence(data.get("evidence"))
@@ -184,8 +184,7 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
     for nid, data in subgraph.nodes(data=True):
         label = display_label(data)
         colour = onto.colour(label)
-        spec = onto.nodes.get(label)
-        shape = spec.shape if spec else "dot"
+        shape = onto.shape(label).name
         name = str(data.get("name") or nid)
         focused = nid in focus_ids
         opts: dict[str, Any] = {
@@ -211,8 +210,7 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
     edge_labels = subgraph.number_of_edges() <= EDGE_LABELS_UP_TO
     for u, v, _key, data in subgraph.edges(keys=True, data=True):
         rel = str(data.get("type") or "")
-        spec = onto.relationships.get(rel)
-        colour = spec.colour if spec else "#999999"
+        colour = onto.rel_colour(rel)
         opts = {"label": rel if not data.get("role") else f"{rel} ({data['role']})"} if edge_labels else {}
         net.add_edge(str(u), str(v), title=edge_hover(data, str(subgraph.nodes[u].get("name") or u),
                                                       str(subgraph.nodes[v].get("name") or v)),
@@ -255,14 +253,12 @@ def legend_items(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None
             if not present or label in present]
 
 
-_SWATCH = {"dot": "50%", "ellipse": "50%", "circle": "50%", "hexagon": "30%", "star": "30%"}
-
-
 def legend_html(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None) -> str:
     """The legend as escaped HTML (also used by the app under its graph)."""
+    onto = ontology or load_ontology()
     parts = []
-    for label, colour, shape, description in legend_items(subgraph, ontology):
-        radius = _SWATCH.get(shape, "2px")
+    for label, colour, shape, description in legend_items(subgraph, onto):
+        radius = onto.shapes[shape].swatch
         parts.append(
             f'<span class="pg-item" title="{html.escape(description)}">'
             f'<span class="pg-swatch" style="background:{html.escape(colour)};border-radius:{radius}"></span>'

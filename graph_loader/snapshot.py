@@ -48,10 +48,11 @@ from .ontology import Ontology, load_ontology
 DEFAULT_HOPS = 2  # events and claims sit between actors: two hops reach the actors they connect
 IMAGE_MAX_NODES = 300  # beyond this a still image is unreadable (and the layout slow)
 FORMATS = ("html", "png", "svg")
-# Edges never followed when growing a neighbourhood: MENTIONS (articles become the caption) and
-# DURING except from the focus itself (an administration would pull in every event of its term).
-SKIP_TYPES = frozenset({"MENTIONS"})
-FOCUS_ONLY_TYPES = frozenset({"DURING"})
+# Edges never followed when growing a neighbourhood: those not counted in a node's relationships
+# (MENTIONS: articles become the caption), and the other hub types except from the focus itself (an
+# administration would pull in every event of its term). The ontology names them.
+SKIP_TYPES = load_ontology().uncounted_types
+FOCUS_ONLY_TYPES = load_ontology().hub_types - SKIP_TYPES
 
 
 class SnapshotError(ValueError):
@@ -274,7 +275,7 @@ def _facts_html(subgraph: nx.MultiDiGraph, onto: Ontology) -> str:
         return _name(subgraph, e[0]), str(e[3].get("type")), _name(subgraph, e[1])
 
     for u, v, _k, d in sorted(subgraph.edges(keys=True, data=True), key=order):
-        props = ", ".join(f"{k}: {d[k]}" for k in ("title", "role", "status", "start", "end") if d.get(k))
+        props = ", ".join(f"{k}: {v}" for k, v in onto.shown_properties(d))
         fact = (f"{esc(_name(subgraph, u))} <span class=\"pg-rel\">{esc(str(d.get('type') or ''))}"
                 f"{esc(f' ({props})' if props else '')}</span> {esc(_name(subgraph, v))}")
         quotes = "".join(
@@ -327,8 +328,6 @@ def snapshot_html(subgraph: nx.MultiDiGraph, title: str | None = None, caption: 
     return head + _facts_html(subgraph, onto) + sep + tail
 
 
-_MARKERS = {"dot": "o", "ellipse": "o", "circle": "o", "square": "s", "box": "s", "diamond": "D",
-            "hexagon": "h", "triangle": "^", "triangleDown": "v", "star": "*", "database": "p", "text": "o"}
 
 
 _LABEL_BOX = {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75}
@@ -424,25 +423,23 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
         for u, v, _k, d in g.edges(keys=True, data=True):
             rel = str(d.get("type") or "")
             rel_types.append(rel)
-            spec = onto.relationships.get(rel)
             pair = (min(u, v), max(u, v))
             rad = 0.12 * pairs[pair]
             pairs[pair] += 1
             if u == v:
                 continue
             ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-|>", mutation_scale=9, lw=1.0,
-                                         color=spec.colour if spec else "#999999", alpha=0.8,
+                                         color=onto.rel_colour(rel), alpha=0.8,
                                          shrinkA=9, shrinkB=9, connectionstyle=f"arc3,rad={rad}", zorder=1))
         labels = []
         for nid, d in g.nodes(data=True):
             label = str(d.get("label") or "Other")
             labels.append(label)
-            spec = onto.nodes.get(label)
             focus = nid in (subgraph.graph.get("focus") or [])
             x, y = pos[nid]
             size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
             ax.scatter([x], [y], s=size,
-                       c=onto.colour(label), marker=_MARKERS.get(spec.shape if spec else "dot", "o"),
+                       c=onto.colour(label), marker=onto.shape(label).marker,
                        edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
             ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
                         ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
@@ -452,7 +449,7 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
             span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
             ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
             ax.set_ylim(min(ys) - 0.08 * span, max(ys) + 0.04 * span)
-        handles = [Line2D([], [], marker=_MARKERS.get(onto.nodes[lab].shape, "o"), linestyle="",
+        handles = [Line2D([], [], marker=onto.shape(lab).marker, linestyle="",
                           markerfacecolor=onto.colour(lab), markeredgecolor="white", markersize=10, label=lab)
                    for lab in onto.nodes if lab in labels]
         handles += [Line2D([], [], color=onto.relationships[r].colour, lw=2, label=r)

@@ -76,8 +76,7 @@ if not related:
     st.caption("Only the roles above." if facts.roles else
                "No relationship with another actor was read from the articles.")
 for rel in related:
-    extra = ", ".join(f"{k}: {v}" for k, v in rel.props.items()
-                      if k in ("title", "role", "status", "start", "end"))
+    extra = ", ".join(f"{k}: {v}" for k, v in data.ontology().shown_properties(rel.props))
     line = st.columns([5, 1.4], vertical_alignment="center")
     line[0].markdown(f"{ui.md(node.name)} **{ui.md(rel.phrase)}** {ui.md(rel.other_name)} "
                      f":gray[({ui.md(rel.other_label)}{', ' + ui.md(extra) if extra else ''})]")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app import data, ui
-from graph_loader.store import REL_PHRASES
 
 ctx = ui.context()
 actors = data.actors(ctx.store, ctx.key)
@@ -41,14 +40,15 @@ st.success(f"{len(paths)} shortest path{'s' if len(paths) > 1 else ''} of {n_hop
 view = data.paths_view(ctx.store, ctx.key, a, b)
 ui.graph_frame(view.html, 400)
 
+onto = data.ontology()
 for i, path in enumerate(paths, 1):
     st.subheader(f"Path {i}: " + " → ".join(ui.md(name) for _id, name, _label in path.nodes), anchor=False)
     for hop in path.hops:
         for link in hop.links:
-            out, _inward = REL_PHRASES.get(link.rel_type, (link.rel_type.lower(), link.rel_type.lower()))
+            out = onto.phrase(link.rel_type)
             src_name = hop.from_name if link.source_id == hop.from_id else hop.to_name
             dst_name = hop.to_name if link.target_id == hop.to_id else hop.from_name
-            extra = ", ".join(f"{k}: {v}" for k, v in link.props.items() if k in ("title", "role", "status"))
+            extra = ", ".join(f"{k}: {v}" for k, v in onto.shown_properties(link.props))
             st.markdown(f"**{ui.md(src_name)}** {ui.md(out)} **{ui.md(dst_name)}** "
                         f":gray[{ui.md(link.rel_type)}{' · ' + ui.md(extra) if extra else ''}]")
             ui.show_sources(link.sources, limit=2)

@@ -84,10 +84,12 @@ else:
         layers.append(base.mark_text(align="left", dx=4, fontSize=10, color="#333").encode(
             x="start:T", y=alt.Y("row:N", sort=rows + ["Events"]), text="short:N"))
     if not marks.empty:
+        drawn = [t for t in onto.event_types if t in set(marks["type"])]  # each type in its own colour
         layers.append(alt.Chart(marks).mark_point(filled=True, size=200, opacity=0.95, stroke="white",
                                                    strokeWidth=1).encode(
             x=alt.X("date:T", scale=scale, title=None), y=alt.Y("row:N", sort=rows + ["Events"], title=None),
-            color=alt.Color("type:N", title="Event type", scale=alt.Scale(scheme="tableau10"),
+            color=alt.Color("type:N", title="Event type", scale=alt.Scale(domain=drawn, range=[
+                onto.event_colour(t) for t in drawn]),
                             legend=alt.Legend(orient="bottom", direction="horizontal", symbolSize=120)),
             tooltip=["when", "type", "name"]))
     # Bands and events colour different things: keep their colour scales (and legends) apart.

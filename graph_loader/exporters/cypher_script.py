@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from ..neo4j_queries import schema_statements
+from ..schema import schema_statements
 from .neo4j_shape import neo4j_properties, node_labels, relationship_properties
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}

@@ -31,8 +31,6 @@ from .common import coerce, column_types, edge_time, hex_rgb, node_time, xml_tex
 
 NS = "http://www.gexf.net/1.2draft"
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
-_SHAPES = {"dot": "disc", "ellipse": "disc", "square": "square", "box": "square", "diamond": "diamond",
-           "triangle": "triangle", "triangleDown": "triangle"}
 # Attributes that become GEXF's own: the name is the label, times are the element's spell.
 _NODE_OWN = {"name", "label", "start", "end"}
 _EDGE_OWN = {"type", "start", "end"}  # ``type`` is also kept as an attribute
@@ -101,8 +99,7 @@ def write_gexf(g: nx.MultiDiGraph, fh: BinaryIO) -> None:
         r, gr, b = hex_rgb(onto.colour(d.get("label", "")))
         ET.SubElement(el, f"{{{NS_VIZ}}}color", {"r": str(r), "g": str(gr), "b": str(b)})
         ET.SubElement(el, f"{{{NS_VIZ}}}size", {"value": str(8 + 2 * min(degree.get(n, 0), 16))})
-        shape = onto.nodes[d["label"]].shape if d.get("label") in onto.nodes else "dot"
-        ET.SubElement(el, f"{{{NS_VIZ}}}shape", {"value": _SHAPES.get(shape, "disc")})
+        ET.SubElement(el, f"{{{NS_VIZ}}}shape", {"value": onto.shape(str(d.get("label"))).gexf})
 
     edges = ET.SubElement(graph, "edges")
     for i, ((u, v, _key, d), row) in enumerate(zip(g.edges(keys=True, data=True), edge_rows, strict=True)):
@@ -112,7 +109,7 @@ def write_gexf(g: nx.MultiDiGraph, fh: BinaryIO) -> None:
         _times(attrs, edge_time(d, spans[u], spans[v]))
         el = ET.SubElement(edges, "edge", attrs)
         _attvalues(el, row, edge_kinds, edge_ids)
-        colour = onto.relationships[rel].colour if rel in onto.relationships else "#999999"
+        colour = onto.rel_colour(rel)
         r, gr, b = hex_rgb(colour)
         ET.SubElement(el, f"{{{NS_VIZ}}}color", {"r": str(r), "g": str(gr), "b": str(b)})
 
