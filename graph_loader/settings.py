@@ -93,6 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store", "PORTERO_STORE_KIND", "embedded", str,
             "Store the app reads first: embedded or neo4j."),
 )
+# Where the graph is kept: PORTERO_STORE_KIND, and `portero load --to`, `export --from`, `snapshot --from`.
+STORE_KINDS = ("embedded", "neo4j")
 
 
 @dataclass(frozen=True)

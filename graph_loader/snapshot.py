@@ -33,7 +33,6 @@ import html
 import io
 import math
 import os
-import sys
 import tempfile
 import textwrap
 from collections import Counter
@@ -468,10 +467,11 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
     return buf.getvalue()
 
 
-# --- the command -------------------------------------------------------------------------------------
+# --- the file ----------------------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_snapshot(path: Path, data: bytes) -> None:
+    """Write a snapshot file whole or not at all (a temporary file renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -494,37 +494,3 @@ def make_snapshot(g: nx.MultiDiGraph, fmt: str, *, focus: str | None = None, hop
     if fmt == "html":
         return snapshot_html(sub, title).encode("utf-8"), sub
     return snapshot_image(sub, fmt, title), sub
-
-
-def run_cli(args: Any, settings: Any) -> int:
-    """``portero snapshot [--focus NAME] [--hops N] --format html|png|svg -o FILE``: 0 on success, else 1.
-
-    The graph is read from the embedded store (or ``--from neo4j`` when the parser offers it); at most
-    ``PORTERO_VIEW_CAP`` nodes are drawn, and hubs (``PORTERO_HUB_DEGREE``) are not gone through.
-    """
-    from .exporters import ExportError, load_graph
-
-    output = Path(args.output)
-    fmt = getattr(args, "format", None) or output.suffix.lstrip(".").lower()
-    try:
-        g = load_graph(getattr(args, "source", None) or "embedded", settings)
-        data, sub = make_snapshot(g, fmt, focus=getattr(args, "focus", None),
-                                  hops=getattr(args, "hops", None), cap=getattr(settings, "view_cap", None),
-                                  hub=getattr(settings, "hub_degree", None))
-        _write_atomic(output, data)
-    except (ExportError, SnapshotError) as exc:
-        print(f"portero snapshot: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"portero snapshot: {exc.filename or output}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"Wrote a {fmt} snapshot of {sub.number_of_nodes()} nodes and {sub.number_of_edges()} "
-          f"relationships from {len(sub.graph.get('sources') or [])} articles to {output}")
-    if sub.graph.get("hubs"):
-        hubs = sub.graph["hubs"]
-        print(f"note: drawn but not gone through, having over {settings.hub_degree} relationships "
-              f"(PORTERO_HUB_DEGREE): {', '.join(hubs[:5])}{' ...' if len(hubs) > 5 else ''}", file=sys.stderr)
-    if sub.graph.get("left_out"):
-        print(f"note: {sub.graph['left_out']} more nodes were left out (PORTERO_VIEW_CAP); "
-              "use --focus NAME to draw a part of the graph", file=sys.stderr)
-    return 0

@@ -20,7 +20,8 @@ from xml.etree import ElementTree as ET
 import networkx as nx
 import pytest
 
-from graph_loader.exporters import FORMATS, ExportError, export_graph, run_cli
+from graph_loader.cli.export import run as run_cli
+from graph_loader.exporters import FORMATS, ExportError, export_graph
 from graph_loader.exporters.common import date_bounds
 from graph_loader.exporters.cypher_script import cypher_statements
 from graph_loader.exporters.from_neo4j import read_graph

@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph_loader.cli.query import run as run_cli
 from graph_loader.cypher_library import (
     QUERIES_DIR,
     CannedQueryError,
@@ -24,7 +25,7 @@ from graph_loader.cypher_library import (
 )
 from graph_loader.graph import edge_key
 from graph_loader.ontology import load_ontology
-from graph_loader.query import PathValue, QueryResult, RelValue, run_cli, run_read_only
+from graph_loader.query import PathValue, QueryResult, RelValue, run_read_only
 from graph_loader.settings import Settings
 
 pytestmark = pytest.mark.neo4j

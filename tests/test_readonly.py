@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph_loader.cli.query import run as run_cli
 from graph_loader.cypher_library import cypher_literal
 from graph_loader.graph import add_edge, add_node, new_graph
 from graph_loader.model import Evidence
@@ -19,7 +20,6 @@ from graph_loader.query import (
     QueryTimeoutError,
     WriteQueryError,
     check_read_only,
-    run_cli,
     run_read_only,
     strip_trailing_semicolons,
 )

@@ -302,7 +302,7 @@ def test_error_line_shows_control_characters_escaped(capsys, tmp_path):
     """A terminal escape sequence or a line break in a file name reaches the terminal escaped, on one line."""
     import argparse
 
-    from graph_loader.query import run_cli
+    from graph_loader.cli.query import run as run_cli
     from graph_loader.settings import load_settings
 
     name = str(tmp_path / "bad\x1b[2J\x07.cypher")

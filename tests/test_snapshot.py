@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 import networkx as nx
 import pytest
 
+from graph_loader.cli.snapshot import run as run_cli
 from graph_loader.graph import add_edge, add_node, new_graph
 from graph_loader.model import Evidence
 from graph_loader.ontology import load_ontology
@@ -28,7 +29,6 @@ from graph_loader.snapshot import (
     SnapshotError,
     focus_subgraph,
     overview_subgraph,
-    run_cli,
     snapshot_html,
     snapshot_image,
     sources_caption,
@@ -334,7 +334,7 @@ def test_snapshot_command_writes_the_file(fmt, sample_store, sample_graph, tmp_p
     person = max((n for n, d in sample_graph.nodes(data=True) if d["label"] == "Person"), key=sample_graph.degree)
     name = sample_graph.nodes[person]["name"]
     out = tmp_path / f"snap.{fmt}"
-    args = argparse.Namespace(focus=name, hops=1, format=fmt, output=str(out))
+    args = argparse.Namespace(focus=name, hops=1, format=fmt, output=str(out), source=None)
     assert run_cli(args, settings) == 0
     data = out.read_bytes()
     if fmt == "png":
@@ -351,7 +351,8 @@ def test_snapshot_command_names_the_hubs_it_did_not_go_through(sample_store, sam
                               "PORTERO_HUB_DEGREE": "3"})
     person = max((n for n, d in sample_graph.nodes(data=True) if d["label"] == "Person"), key=sample_graph.degree)
     out = tmp_path / "snap.html"
-    args = argparse.Namespace(focus=sample_graph.nodes[person]["name"], hops=2, format="html", output=str(out))
+    args = argparse.Namespace(focus=sample_graph.nodes[person]["name"], hops=2, format="html", output=str(out),
+                              source=None)
     assert run_cli(args, settings) == 0
     err = capsys.readouterr().err
     assert "note: drawn but not gone through, having over 3 relationships (PORTERO_HUB_DEGREE): " in err
@@ -364,7 +365,7 @@ def test_snapshot_command_names_the_hubs_it_did_not_go_through(sample_store, sam
 def test_snapshot_command_names_the_unknown_actor(sample_store, tmp_path, capsys):
     settings = load_settings({"PORTERO_HOME": str(tmp_path / "home"), "PORTERO_STORE": str(sample_store)})
     out = tmp_path / "snap.png"
-    args = argparse.Namespace(focus="Nobody Zzyzx", hops=1, format="png", output=str(out))
+    args = argparse.Namespace(focus="Nobody Zzyzx", hops=1, format="png", output=str(out), source=None)
     assert run_cli(args, settings) == 1
     err = capsys.readouterr().err.strip()
     assert "unknown actor 'Nobody Zzyzx'" in err and len(err.splitlines()) == 1

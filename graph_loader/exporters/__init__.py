@@ -11,7 +11,8 @@ cypher     :mod:`.cypher_script` (one file)            ``cypher-shell -f``, Neo4
 =========  ==========================================  ======================================
 
 :func:`export_graph` writes a file through a temporary file renamed into place, so a failed export never
-leaves half a file where a good one was. :func:`run_cli` is ``portero export``.
+leaves half a file where a good one was; :func:`load_graph` reads the whole graph from either store.
+``portero export`` (:mod:`graph_loader.cli.export`) offers the formats of :data:`FORMATS`.
 
 >>> sorted(FORMATS)
 ['csv', 'cypher', 'gexf', 'graphml', 'json']
@@ -20,7 +21,6 @@ leaves half a file where a good one was. :func:`run_cli` is ``portero export``.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,32 +134,3 @@ def load_graph(source: str, settings: Any) -> nx.MultiDiGraph:
         raise ExportError(str(exc)) from exc
     except OSError as exc:
         raise ExportError(f"{store}: cannot read the embedded store: {exc.strerror or exc}") from exc
-
-
-def run_cli(args: Any, settings: Any) -> int:
-    """``portero export --format FORMAT -o PATH [--from embedded|neo4j]``: 0 on success, 1 on failure.
-
-    Prints one summary line (and any notes) on success, one line naming the file or server and the
-    problem on failure.
-    """
-    source = getattr(args, "source", None) or "embedded"
-    try:
-        g = load_graph(source, settings)
-        result = export_graph(g, args.format, args.output)
-    except ExportError as exc:
-        print(f"portero export: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # a folder that cannot be written, a full disk
-        print(f"portero export: {exc.filename or args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    where = result["path"]
-    files = f" ({len(result['files'])} files)" if args.format == "csv" else ""
-    print(f"Exported {result['nodes']} nodes and {result['relationships']} relationships from {source} "
-          f"as {args.format} to {where}{files}")
-    if result["nodes"] == 0:
-        print("note: the graph is empty; load articles first with `portero load PATH`", file=sys.stderr)
-    if "command" in result:
-        print(f"Import with (in {where}, into a stopped, empty database): {result['command']}")
-    for note in result["notes"]:
-        print(f"note: {note}", file=sys.stderr)
-    return 0
