@@ -144,6 +144,10 @@ def add_extraction(g: nx.MultiDiGraph, ex: Extraction, ontology: Ontology | None
     """Merge one article's extraction into ``g``; return how many nodes and edges were new.
 
     Every element is checked against the ontology first, so a bad extraction adds nothing.
+
+    Long: one pass per kind of element (entities, events, relations, claims) over the same validated name
+    map and edge helper; it is the one place that turns an extraction into the graph's schema, and reads
+    best as that list.
     """
     onto = ontology or load_ontology()
     art = ex.article

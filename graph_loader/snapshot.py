@@ -385,8 +385,6 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
     """
     import matplotlib
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch
 
     if fmt not in ("png", "svg"):
         raise SnapshotError(f"unknown image format {fmt!r}; choose png or svg")
@@ -416,46 +414,15 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
         pos = _layout(g)
         if not pos:
             ax.text(0.5, 0.5, "Nothing to show: the graph is empty.", ha="center", va="center", fontsize=12)
-        # Edges first, so nodes sit on top; parallel edges bend apart.
-        pairs: Counter[tuple[str, str]] = Counter()
-        rel_types = []
-        for u, v, _k, d in g.edges(keys=True, data=True):
-            rel = str(d.get("type") or "")
-            rel_types.append(rel)
-            pair = (min(u, v), max(u, v))
-            rad = 0.12 * pairs[pair]
-            pairs[pair] += 1
-            if u == v:
-                continue
-            ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-|>", mutation_scale=9, lw=1.0,
-                                         color=onto.rel_colour(rel), alpha=0.8,
-                                         shrinkA=9, shrinkB=9, connectionstyle=f"arc3,rad={rad}", zorder=1))
-        labels = []
-        for nid, d in g.nodes(data=True):
-            label = str(d.get("label") or "Other")
-            labels.append(label)
-            focus = nid in (subgraph.graph.get("focus") or [])
-            x, y = pos[nid]
-            size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
-            ax.scatter([x], [y], s=size,
-                       c=onto.colour(label), marker=onto.shape(label).marker,
-                       edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
-            ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
-                        ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
-                        zorder=3, bbox=_LABEL_BOX)
+        # Edges first, so nodes sit on top.
+        rel_types = _draw_edges(ax, g, pos, onto)
+        labels = _draw_nodes(ax, g, pos, onto, set(subgraph.graph.get("focus") or []), width, font)
         if pos:
             xs, ys = zip(*pos.values(), strict=True)
             span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
             ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
             ax.set_ylim(min(ys) - 0.08 * span, max(ys) + 0.04 * span)
-        handles = [Line2D([], [], marker=onto.shape(lab).marker, linestyle="",
-                          markerfacecolor=onto.colour(lab), markeredgecolor="white", markersize=10, label=lab)
-                   for lab in onto.nodes if lab in labels]
-        handles += [Line2D([], [], color=onto.relationships[r].colour, lw=2, label=r)
-                    for r in onto.relationships if r in rel_types]
-        if handles:
-            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 0.9), fontsize=9,
-                       frameon=False, title="Legend", title_fontsize=10, alignment="left")
+        _draw_legend(fig, onto, labels, rel_types)
         chars = int(width * 13)
         lines = (textwrap.wrap(caption, chars, max_lines=5, placeholder=" …")
                  + textwrap.wrap(quote, chars, max_lines=3, placeholder=" …") + textwrap.wrap(made, chars))
@@ -465,6 +432,59 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
                     else {"Software": "Portero Graph"})
         fig.savefig(buf, format=fmt, metadata=metadata, facecolor="white")
     return buf.getvalue()
+
+
+def _draw_edges(ax: Any, g: nx.MultiDiGraph, pos: dict[str, Any], onto: Ontology) -> list[str]:
+    """Each relationship as an arrow in its type's colour (parallel ones bend apart); the types drawn."""
+    from matplotlib.patches import FancyArrowPatch
+
+    pairs: Counter[tuple[str, str]] = Counter()
+    rel_types = []
+    for u, v, _k, d in g.edges(keys=True, data=True):
+        rel = str(d.get("type") or "")
+        rel_types.append(rel)
+        pair = (min(u, v), max(u, v))
+        rad = 0.12 * pairs[pair]
+        pairs[pair] += 1
+        if u == v:
+            continue
+        ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-|>", mutation_scale=9, lw=1.0,
+                                     color=onto.rel_colour(rel), alpha=0.8,
+                                     shrinkA=9, shrinkB=9, connectionstyle=f"arc3,rad={rad}", zorder=1))
+    return rel_types
+
+
+def _draw_nodes(ax: Any, g: nx.MultiDiGraph, pos: dict[str, Any], onto: Ontology, focus_ids: set[str],
+                width: float, font: float) -> list[str]:
+    """Each node as a marker in its label's colour and shape, its name underneath; the labels drawn."""
+    labels = []
+    for nid, d in g.nodes(data=True):
+        label = str(d.get("label") or "Other")
+        labels.append(label)
+        focus = nid in focus_ids
+        x, y = pos[nid]
+        size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
+        ax.scatter([x], [y], s=size,
+                   c=onto.colour(label), marker=onto.shape(label).marker,
+                   edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
+        ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
+                    ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
+                    zorder=3, bbox=_LABEL_BOX)
+    return labels
+
+
+def _draw_legend(fig: Any, onto: Ontology, labels: list[str], rel_types: list[str]) -> None:
+    """The node labels and relationship types drawn, in the ontology's order."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker=onto.shape(lab).marker, linestyle="",
+                      markerfacecolor=onto.colour(lab), markeredgecolor="white", markersize=10, label=lab)
+               for lab in onto.nodes if lab in labels]
+    handles += [Line2D([], [], color=onto.rel_colour(r), lw=2, label=r)
+                for r in onto.relationships if r in rel_types]
+    if handles:
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 0.9), fontsize=9,
+                   frameon=False, title="Legend", title_fontsize=10, alignment="left")
 
 
 # --- the file ----------------------------------------------------------------------------------------

@@ -37,10 +37,10 @@ from .relations import (
     place_relations,
     programme_relations,
     role_relations,
-    title_relations,
     verb_relations,
 )
 from .resolve import Resolver, surnames_of
+from .titles import title_relations
 
 __all__ = ["extract_article", "extract_articles", "load_nlp"]
 
@@ -226,6 +226,12 @@ class _Builder:
 
 
 def _extract(article: Article, docs: list) -> Extraction:
+    """Everything read from one article, from its parsed sentences.
+
+    Long: the article's passes in the order each needs the last (mentions, resolution, surnames, then
+    structure, events and claims per sentence) share a handful of accumulators; split, each piece would
+    take them all as arguments and the order would no longer be read in one place.
+    """
     gaz = load_gazetteer()
     b = _Builder(article, gaz)
     sents = article.sentences

@@ -180,6 +180,12 @@ def subjects_of(tok: Token) -> list[Token]:
 
 def _participants(view: SentenceView, trigger: Token, event_type: str,
                   types: dict[str, str]) -> list[tuple[str, str]]:
+    """The participants of the event ``trigger`` names, each with its role (agent, subject, target...).
+
+    Long: a table of argument rules read top to bottom (subjects, objects, prepositions, appositions and
+    conjuncts), with the small ``add`` that keeps the better of two roles for one participant; split, the
+    rules would lose the order that decides which role wins.
+    """
     preps = PREP_ROLES if view.language == "en" else mapping(view.language, "preposition_roles")
     found: dict[str, tuple[int, str]] = {}  # key -> (priority, role): core arguments beat adjuncts
 
@@ -299,7 +305,11 @@ def _intended(tok: Token, intents: frozenset[str] | set[str] = INTENT_VERBS) -> 
 
 
 def find_events(view: SentenceView, types: dict[str, str]) -> list[FoundEvent]:
-    """Events of one sentence: at most one per type, each with at least one participant."""
+    """Events of one sentence: at most one per type, each with at least one participant.
+
+    Long: one loop over the sentence's tokens, trying verb triggers, noun triggers and their exceptions in
+    turn; each branch is a few lines that read the same token and the same found map.
+    """
     found: dict[str, FoundEvent] = {}
     if view.doc.text.rstrip("”\"’' ").endswith("?"):
         return []  # a question reports no event

@@ -210,7 +210,12 @@ class Resolver:
                 self._aliases.setdefault(acr.group(1).upper(), m.canonical)
 
     def finish(self, all_mentions: list[Mention], sentences: list[tuple[str, int, int]]) -> list[Entity]:
-        """Cluster every mention of the article into entities; set each mention's ``key``."""
+        """Cluster every mention of the article into entities; set each mention's ``key``.
+
+        Long: the resolution steps run in a fixed order over the same mentions (full names, nicknames,
+        surnames, first names, one type per name), each step using what the last decided; the comments
+        mark them.
+        """
         persons = sorted({m.canonical for m in all_mentions if m.type == "Person" and m.canonical},
                          key=lambda n: -len(_name_tokens(n)))
         nicknamed = {m.canonical: m.nickname for m in all_mentions if m.nickname}
