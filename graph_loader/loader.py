@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import signal
 import sys
 from collections import Counter
@@ -31,6 +30,9 @@ import networkx as nx
 from .articles import ArticleError, find_article_files, read_article
 from .graph import GraphError, add_extraction, new_graph
 from .model import Article, Extraction, language_name
+from .neo4j_connection import Neo4jConnectError, connect, masked, one_line
+from .neo4j_connection import reason as reason_of
+from .neo4j_queries import COUNT_NODES, COUNT_RELATIONSHIPS
 from .ontology import OntologyError
 from .settings import Settings, load_settings
 
@@ -96,23 +98,9 @@ class _Neo4jLost(Exception):
     """Neo4j failed while a transaction group was written: the load stops and says what did not land."""
 
 
-def _reason(exc: BaseException, secret: str = "") -> str:
-    """An exception as a short reason: its kind and its first sentence.
-
-    >>> _reason(OSError("Couldn't connect to 127.0.0.1:7691 (resolved to ('127.0.0.1:7691',)): Failed to x"))
-    "OSError: Couldn't connect to 127.0.0.1:7691"
-    """
-    text = re.sub(r"\s*\(resolved to .*?\)\)", "", " ".join(str(exc).split()))  # the driver's address echo
-    first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0].rstrip(":.")
-    return _one_line(f"{type(exc).__name__}: {first}", secret, limit=160)
-
-
-def _one_line(text: str, secret: str = "", limit: int = 300) -> str:
-    """A message on one line, shortened, with the password (if any) masked."""
-    s = " ".join(str(text).split())
-    if secret:
-        s = s.replace(secret, "***")
-    return s if len(s) <= limit else s[:limit - 1] + "…"
+def _one_line(text: str, secret: str = "") -> str:
+    """A failure for the summary: one line, at most 300 characters, the password (if any) masked."""
+    return one_line(text, secret, limit=300)
 
 
 # ----------------------------------------------------------------------------------------- Neo4j
@@ -123,31 +111,10 @@ def connect_neo4j(settings: Settings) -> Any:
 
     The caller closes it.
     """
-    from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
-
-    uri, secret = settings.neo4j_uri, settings.neo4j_password
     try:
-        driver = GraphDatabase.driver(uri, auth=settings.neo4j_auth, connection_timeout=10.0,
-                                      max_transaction_retry_time=settings.max_retry_time)
-    except (ConfigurationError, ValueError) as exc:
-        raise LoadError(_one_line(f"Neo4j URI {uri} is not valid: {exc}", secret)) from None
-    try:
-        driver.verify_connectivity()
-    except AuthError:
-        driver.close()
-        raise LoadError(f"Neo4j at {uri} refused the credentials of user {settings.neo4j_username!r} "
-                        "(check NEO4J_USERNAME and NEO4J_PASSWORD)") from None
-    except (ServiceUnavailable, OSError) as exc:
-        driver.close()
-        hint = "; start it with `portero neo4j start`" if settings.neo4j_is_local else ""
-        reason = re.search(r"\(reason ([^()]*)\)", str(exc))  # the driver's text wraps the OS's reason
-        why = reason.group(1) if reason else str(exc)
-        raise LoadError(_one_line(f"Neo4j at {uri} is unreachable: {why}", secret) + hint) from None
-    except Neo4jError as exc:
-        driver.close()
-        raise LoadError(_one_line(f"Neo4j at {uri}: {exc.message or exc}", secret)) from None
-    return driver
+        return connect(settings)
+    except Neo4jConnectError as exc:
+        raise LoadError(str(exc)) from None
 
 
 # ------------------------------------------------------------------------------------ extraction
@@ -449,7 +416,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
             try:
                 stats = write_group(driver, g, db, settings.batch_size)
             except (Neo4jError, DriverError, OSError) as exc:
-                reason = _reason(exc, settings.neo4j_password)
+                reason = masked(reason_of(exc), settings)
                 for article in items:
                     report.failures.append(_one_line(f"{article.path or article.id}: not written: Neo4j at {uri} "
                                                      f"failed ({reason})", settings.neo4j_password))
@@ -479,10 +446,8 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
             raise LoadError(f"{lost} ({report.articles_loaded} of {len(articles)} article(s) were written "
                             "before; every file not written is named above)", report) from None
         with contextlib.suppress(Neo4jError, DriverError):
-            report.total_nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c",
-                                                      database_=db).records[0]["c"]
-            report.total_edges = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS c",
-                                                      database_=db).records[0]["c"]
+            report.total_nodes = driver.execute_query(COUNT_NODES, database_=db).records[0]["n"]
+            report.total_edges = driver.execute_query(COUNT_RELATIONSHIPS, database_=db).records[0]["n"]
         return report
     finally:
         driver.close()

@@ -39,6 +39,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from graph_loader.neo4j_connection import Neo4jConnectError, connect, masked, one_line
 from graph_loader.resources import project_dir
 from graph_loader.settings import Settings
 
@@ -197,7 +198,7 @@ def ensure_built(settings: Settings) -> Path:
         except subprocess.TimeoutExpired as exc:
             raise Neo4jServerError("Maven took over 30 minutes to build the Neo4j launcher") from exc
         if done.returncode != 0:
-            tail = _one_line((done.stdout + done.stderr).strip().splitlines()[-8:])
+            tail = one_line(" | ".join((done.stdout + done.stderr).strip().splitlines()[-8:]))
             raise Neo4jServerError(
                 f"Maven could not build the Neo4j launcher (exit {done.returncode}): {tail}")
         if not classes.is_file() or not any((out / "lib").glob("neo4j-*.jar")):
@@ -254,13 +255,11 @@ def _port_free(port: int) -> bool:
 
 def _connect_error(settings: Settings, timeout: float = 3.0) -> Exception | None:
     """None when the driver can connect (and authenticate), else the driver's exception."""
-    from neo4j import GraphDatabase
-
     try:
-        with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth,
-                                  connection_timeout=timeout, max_connection_pool_size=1) as driver:
-            driver.verify_connectivity()
-    except Exception as exc:  # any failure means "not reachable"
+        connect(settings, connect_timeout=timeout, pool_size=1).close()
+    except Neo4jConnectError as exc:
+        return exc.cause or exc
+    except Exception as exc:  # any other failure also means "not reachable"
         return exc
     return None
 
@@ -271,10 +270,6 @@ def _is_auth_error(exc: Exception) -> bool:
     return isinstance(exc, AuthError)
 
 
-def _one_line(lines: list[str]) -> str:
-    return " | ".join(" ".join(x.split()) for x in lines if x.strip())
-
-
 def _log_tail(settings: Settings, lines: int = 12) -> str:
     """Last lines of the launcher's log on one line (password masked, just in case)."""
     try:
@@ -282,10 +277,7 @@ def _log_tail(settings: Settings, lines: int = 12) -> str:
     except OSError:
         return "(no log)"
     wanted = [x for x in text.splitlines() if x.strip() and not x.startswith("\tat ")][-lines:]
-    tail = _one_line(wanted) or "(empty log)"
-    if settings.neo4j_password:
-        tail = tail.replace(settings.neo4j_password, "***")
-    return tail[-1500:]
+    return (masked(" | ".join(wanted), settings) or "(empty log)")[-1500:]
 
 
 def _log_has_ready(settings: Settings) -> bool:
@@ -506,7 +498,7 @@ def admin_command(settings: Settings, args: Sequence[str], cwd: Path | None = No
         # Skip the progress bars ("..... 5% ∆0ms") and stack frames; keep the reason.
         lines = [x for x in output.splitlines() if x.strip() and not x.lstrip().startswith(("at ", ".", "-."))]
         raise Neo4jServerError(f"neo4j-admin {' '.join(args[:3])} failed (exit {done.returncode}): "
-                               f"{_one_line(lines[-8:])[-1500:]}")
+                               f"{one_line(' | '.join(lines[-8:]))[-1500:]}")
     return output
 
 

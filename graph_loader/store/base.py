@@ -31,8 +31,9 @@ from .results import (
     SearchHit,
 )
 
-# Edges followed only from a focused node (see the package docstring), and never in connections.
-HUB_TYPES = frozenset({"MENTIONS", "DURING"})
+# Edges followed only from a focused node (see the package docstring), and never in connections: the
+# ontology's hub types. The stores read them from their own ontology; this is the default one's.
+HUB_TYPES = load_ontology().hub_types
 ROLE_TYPES = ("LEADS", "MEMBER_OF", "HEADED")
 MAX_HOPS = 3
 MAX_PATH_LENGTH = 6
@@ -206,6 +207,7 @@ class GraphStore(ABC):
         data = dict(found)
         frontier = list(focus)
         hubs: dict[str, int] = {}
+        hub_types = self.ontology.hub_types
         for depth in range(1, hops + 1):
             if depth > 1 and hub:
                 degrees = self._degrees(frontier)
@@ -214,13 +216,13 @@ class GraphStore(ABC):
             if not frontier:
                 break
             # Hub edges (MENTIONS, DURING) are followed only from the focus itself.
-            edges, others = self._incident(frontier, frozenset() if depth == 1 else HUB_TYPES, light=True,
+            edges, others = self._incident(frontier, frozenset() if depth == 1 else hub_types, light=True,
                                            with_articles=bool(f.source_ids()))
             nxt = []
             for u, v, _k, attrs in edges:
                 if not edge_passes(u, attrs, f):
                     continue
-                if depth > 1 and attrs.get("type") in HUB_TYPES:
+                if depth > 1 and attrs.get("type") in hub_types:
                     continue
                 for w in (u, v):
                     if w in dist:
@@ -333,7 +335,8 @@ class GraphStore(ABC):
         found = self._nodes([a, b], light=True)
         if a not in found or b not in found:
             return []
-        seqs = sorted(set(self._node_paths(a, b, max(1, min(max_length, MAX_PATH_LENGTH)), HUB_TYPES)))
+        hub_types = self.ontology.hub_types
+        seqs = sorted(set(self._node_paths(a, b, max(1, min(max_length, MAX_PATH_LENGTH)), hub_types)))
         if not seqs:
             return []
         ids = sorted({i for s in seqs for i in s})
@@ -346,7 +349,7 @@ class GraphStore(ABC):
         seqs = seqs[:max(max_paths, 0)]
         pair_edges: dict[frozenset[str], list] = {}
         for u, v, k, d in self._edges_among(sorted({i for s in seqs for i in s})):
-            if d.get("type") not in HUB_TYPES:
+            if d.get("type") not in hub_types:
                 pair_edges.setdefault(frozenset((u, v)), []).append((u, v, k, d))
         meta = self._article_meta(*(d.get("evidence") for es in pair_edges.values() for *_x, d in es))
         out = []

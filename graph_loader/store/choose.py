@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..neo4j_connection import Neo4jConnectError, connect
 from ..settings import Settings
 from .base import GraphStore
 from .embedded import EmbeddedStore
@@ -36,19 +37,10 @@ def open_store(settings: Settings, prefer: str | None = None) -> GraphStore:
     if kind != "neo4j":
         return embedded
     try:
-        from neo4j import GraphDatabase
-
-        driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth,
-                                      connection_timeout=settings.neo4j_connect_timeout,
-                                      max_transaction_retry_time=settings.max_retry_time)
-    except Exception as exc:  # a malformed URI: say so, do not crash
-        embedded.notice = f"Neo4j is configured at {settings.neo4j_uri} but the address is not usable: {exc}"
-        return embedded
-    try:
-        driver.verify_connectivity()
-    except Exception as exc:
-        driver.close()
-        embedded.notice = unreachable_notice(settings.neo4j_uri, exc, embedded)
+        driver = connect(settings)
+    except Neo4jConnectError as exc:
+        embedded.notice = (f"Neo4j is configured at {settings.neo4j_uri} but the address is not usable: {exc}"
+                           if exc.kind == "uri" else unreachable_notice(settings.neo4j_uri, exc.cause or exc, embedded))
         return embedded
     return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri, timeout=settings.query_timeout,
                       owns_driver=True)

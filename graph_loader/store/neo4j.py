@@ -12,7 +12,7 @@ from ..graph import edge_key
 from ..neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value
 from ..ontology import Ontology
 from .attributes import evidence_list, sentence_evidence
-from .base import HUB_TYPES, MAX_HOPS, PATH_ROWS, GraphStore, StoreError
+from .base import MAX_HOPS, PATH_ROWS, GraphStore, StoreError
 from .filters import Filters
 from .results import Counts, LeftOut
 
@@ -152,7 +152,7 @@ class Neo4jStore(GraphStore):
         seek, params = self._seek(ids)
         if not seek:
             return self._view_of({}, f, [])
-        text = q.neighbourhood_query(seek, f, hops, int(hub or 0), self.ontology, HUB_TYPES)
+        text = q.neighbourhood_query(seek, f, hops, int(hub or 0), self.ontology, self.ontology.hub_types)
         params = {**params, **q.filter_params(f), "cap": int(cap or 0), "hub": int(hub or 0),
                   "node_labels": list(self.ontology.nodes), "hidden": q.hidden(bool(f.source_ids()))}
         rows = self._read(text, **params)
