@@ -24,20 +24,17 @@ graph_loader.sinks.embedded.StoreError: .../missing.json: no embedded store here
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import io
 import itertools
 import json
-import os
-import re
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from ..atomic import atomic_write
 
 FORMAT = "portero-graph"
 FORMAT_VERSION = 1
@@ -137,118 +134,13 @@ def write_store(g: nx.MultiDiGraph, path: str | Path) -> None:
     Raises :class:`StoreError` when the graph holds a value JSON cannot represent or the folder is not
     writable; either way the old store is left as it was and no temporary file is left behind.
     """
-    path = Path(path)
-    created: list[Path] = []
     try:
-        created = _make_folder(path.parent)
-        _remove_stale_temps(path)
-        fd, tmp = _new_temp(path)
-    except OSError as exc:
-        _discard(None, created)
-        raise StoreError(path, f"cannot write the store: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:
-            os.fchmod(fd, _file_mode(path))  # mkstemp makes 0600; keep the store's (or the usual) mode
+        with atomic_write(path, "wb", buffering=_WRITE_BUFFER, durable=True) as fh:
             _stream(fh, g)
-            fh.flush()
-            os.fsync(fh.fileno())
-            os.replace(tmp, path)  # still holding the temp file's lock, so no clean-up takes it first
-        _fsync_dir(path.parent)  # make the rename itself durable
     except _Unsaveable as exc:
-        _discard(tmp, created)
         raise StoreError(path, f"the graph cannot be saved ({exc}); the store was left unchanged") from None
     except OSError as exc:
-        _discard(tmp, created)
         raise StoreError(path, f"cannot write the store: {exc.strerror or exc}") from None
-    except BaseException:
-        _discard(tmp, created)
-        raise
-
-
-def _make_folder(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; return the ones created, deepest first."""
-    missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
-    if missing:
-        missing[0].mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def _discard(tmp: str | None, created: list[Path]) -> None:
-    """Undo a failed write: its temporary file, and the folders it created if they are still empty."""
-    if tmp is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-    for folder in created:
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-
-
-def _temp_pattern(path: Path) -> re.Pattern[str]:
-    """The names ``tempfile.mkstemp(prefix=".<name>.", suffix=".tmp")`` gives temporary files of ``path``."""
-    return re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
-
-
-def _new_temp(path: Path) -> tuple[int, str]:
-    """A new temporary file next to ``path``, locked (``flock``) for as long as its descriptor is open."""
-    for _ in range(5):
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_nlink:
-                return fd, tmp
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        os.close(fd)  # another writer's clean-up took it in the instant before we locked it: again
-    raise OSError(errno.EAGAIN, "no temporary file could be kept (another writer kept removing it)")
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Remove temporary files of ``path`` whose writer is gone (killed mid-write).
-
-    A live writer holds a ``flock`` on its temporary file until it has renamed it; the kernel drops the
-    lock when the writer dies. So a temporary file whose lock we can take is stale, whether or not the
-    writers use :func:`store_lock`. Temporary files another user owns, or we cannot open, are left alone.
-    """
-    pattern = _temp_pattern(path)
-    try:
-        with os.scandir(path.parent) as entries:
-            names = [e.name for e in entries if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
-    except OSError:
-        return
-    for name in names:
-        temp = path.parent / name
-        with contextlib.suppress(OSError):  # gone already, not ours to open, or its writer is alive
-            fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError while its writer lives
-                if os.fstat(fd).st_ino == os.stat(temp, follow_symlinks=False).st_ino:
-                    os.unlink(temp)
-            finally:
-                os.close(fd)
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every file system lets a folder be opened
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def read_store(path: str | Path) -> nx.MultiDiGraph:
