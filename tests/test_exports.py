@@ -431,7 +431,7 @@ def test_export_command_says_when_neo4j_is_unreachable(tmp_path, capsys):
     settings = load_settings({"PORTERO_HOME": str(tmp_path), "NEO4J_URI": "bolt://127.0.0.1:9"})
     assert run_cli(args("json", tmp_path / "g.json", source="neo4j"), settings) == 1
     err = capsys.readouterr().err
-    assert "bolt://127.0.0.1:9" in err and "not reachable" in err
+    assert "Neo4j at bolt://127.0.0.1:9 is unreachable: " in err and len(err.splitlines()) == 1
 
 
 def test_bad_targets_are_refused_and_leave_nothing_behind(tmp_path):

@@ -21,7 +21,6 @@ leaves half a file where a good one was; :func:`load_graph` reads the whole grap
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..atomic import atomic_write
 from .cypher_script import write_cypher
 from .gexf import write_gexf
 from .graphml import write_graphml
@@ -84,45 +84,30 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, path: str | os.PathLike) -> dict[
     if path.is_dir():
         example = path / f"graph{exporter.suffix}"
         raise ExportError(f"{path}: is a folder; give a file name such as {example}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if exporter.binary:
-            with os.fdopen(fd, "wb") as fh:
-                exporter.write(g, fh)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                exporter.write(g, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if exporter.binary:
+        with atomic_write(path, "wb") as fh:
+            exporter.write(g, fh)
+    else:
+        with atomic_write(path, "w", encoding="utf-8", newline="\n") as fh:
+            exporter.write(g, fh)
     return result
-
-
-def _one_line(exc: BaseException) -> str:
-    """The driver's message on one line (it spreads some over several)."""
-    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def load_graph(source: str, settings: Any) -> nx.MultiDiGraph:
     """The whole graph from the embedded store (``embedded``) or from Neo4j (``neo4j``)."""
     if source == "neo4j":
-        from neo4j import GraphDatabase
-        from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+        from neo4j.exceptions import DriverError, Neo4jError
 
+        from ..neo4j_connection import Neo4jConnectError, connect, masked
         from .from_neo4j import read_graph
 
         try:
-            with GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth, connection_timeout=5.0,
-                                      max_transaction_retry_time=settings.max_retry_time) as driver:
-                driver.verify_connectivity()  # fail at once, not after the driver's retries
+            with connect(settings) as driver:  # fails at once, not after the driver's retries
                 return read_graph(driver, database=settings.neo4j_database)
-        except ServiceUnavailable as exc:
-            raise ExportError(f"{settings.neo4j_uri}: Neo4j is not reachable ({_one_line(exc)}); "
-                              "start it with `portero neo4j start`") from exc
-        except (AuthError, Neo4jError) as exc:
-            raise ExportError(f"{settings.neo4j_uri}: {_one_line(exc)}") from exc
+        except Neo4jConnectError as exc:
+            raise ExportError(str(exc)) from exc
+        except (DriverError, Neo4jError) as exc:
+            raise ExportError(masked(f"{settings.neo4j_uri}: {exc}", settings)) from exc
     if source not in (None, "", "embedded"):
         raise ExportError(f"unknown source {source!r}; choose embedded or neo4j")
     from ..sinks.embedded import StoreError, read_store
