@@ -32,8 +32,6 @@ import difflib
 import html
 import io
 import math
-import os
-import tempfile
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -41,19 +39,14 @@ from typing import Any
 
 import networkx as nx
 
+from .atomic import atomic_write
 from .model import normalise_name
 from .ontology import Ontology, load_ontology
+from .store import EmbeddedStore, Filters, GraphStore, left_out
 
 DEFAULT_HOPS = 2  # events and claims sit between actors: two hops reach the actors they connect
 IMAGE_MAX_NODES = 300  # beyond this a still image is unreadable (and the layout slow)
 FORMATS = ("html", "png", "svg")
-# Edges never followed when growing a neighbourhood: those not counted in a node's relationships
-# (MENTIONS: articles become the caption), and the other hub types except from the focus itself (an
-# administration would pull in every event of its term). The ontology names them.
-SKIP_TYPES = load_ontology().uncounted_types
-FOCUS_ONLY_TYPES = load_ontology().hub_types - SKIP_TYPES
-
-
 class SnapshotError(ValueError):
     """What to draw cannot be found or made; the message names the actor or file and the problem."""
 
@@ -61,37 +54,33 @@ class SnapshotError(ValueError):
 # --- what to show ------------------------------------------------------------------------------------
 
 
-def find_node(g: nx.MultiDiGraph, name: str) -> str:
+def as_store(source: GraphStore | nx.MultiDiGraph) -> GraphStore:
+    """A store over ``source``: itself when it is one, else an embedded store over the graph."""
+    return source if isinstance(source, GraphStore) else EmbeddedStore.from_graph(source)
+
+
+def find_node(source: GraphStore | nx.MultiDiGraph, name: str) -> str:
     """The id of the node named ``name`` (or with it as an alias), ignoring case and accents.
 
     Several matches: an actor beats an event or claim, then the better-connected node wins. Raises
     :class:`SnapshotError` naming the unknown actor, with close names as suggestions.
     """
+    store = as_store(source)
     key = normalise_name(name or "")
     if not key:
         raise SnapshotError("no actor given: name one with --focus NAME")
-    if key in g and g.nodes[key].get("label") != "Article":  # an id given as is
+    labels = [x for x in store.ontology.nodes if x != "Article"]
+    if store.label_of(key) in labels and store.node(key) is not None:  # an id given as is
         return key
-    onto = load_ontology()
-    found = []
-    for nid, d in g.nodes(data=True):
-        if d.get("label") == "Article":
-            continue
-        names = [d.get("name") or "", *(d.get("aliases") or [])]
-        if any(normalise_name(str(n)) == key for n in names):
-            found.append(nid)
-    if found:
-        return min(found, key=lambda n: (g.nodes[n].get("label") not in onto.actor_labels, -g.degree(n), n))
-    raise SnapshotError(f"unknown actor {name!r}: no node has that name or alias" + _suggest(g, key))
+    hits = [h for h in store.search(name, limit=50, labels=labels) if normalise_name(h.matched) == key]
+    if hits:
+        actors = set(store.ontology.actor_labels)
+        return min(hits, key=lambda h: (h.label not in actors, -h.degree, h.id)).id
+    raise SnapshotError(f"unknown actor {name!r}: no node has that name or alias" + _suggest(store, key))
 
 
-def _suggest(g: nx.MultiDiGraph, key: str) -> str:
-    onto = load_ontology()
-    names: dict[str, str] = {}
-    for _, d in g.nodes(data=True):
-        if d.get("label") in onto.actor_labels:
-            for n in [d.get("name") or "", *(d.get("aliases") or [])]:
-                names.setdefault(normalise_name(str(n)), str(d.get("name") or n))
+def _suggest(store: GraphStore, key: str) -> str:
+    names = {normalise_name(h.name): h.name for h in store.actors()}
     words: dict[str, str] = {}  # a misspelt surname should still find the person
     for n, full in names.items():
         for w in n.split():
@@ -104,94 +93,47 @@ def _suggest(g: nx.MultiDiGraph, key: str) -> str:
     return f"; did you mean {', '.join(repr(h) for h in hits)}?" if hits else ""
 
 
-def _neighbourhood(g: nx.MultiDiGraph, focus: str, hops: int,
-                   hub: int | None = None) -> tuple[dict[str, int], list[str]]:
-    """Distance of every node reached from ``focus`` in ``hops`` steps, either direction, and the hubs.
+def snapshot_view(store: GraphStore, focus: str | None, hops: int, cap: int | None = None,
+                  hub: int | None = None) -> nx.MultiDiGraph:
+    """What a snapshot draws: the store's own neighbourhood of the node ``focus`` (or its overview),
+    articles left out, with the articles it rests on in ``graph["sources"]``.
 
-    A node other than the focus with more than ``hub`` relationships (MENTIONS not counted) is reached
-    but not gone through, as in the app's views (``PORTERO_HUB_DEGREE``); the second list holds them.
+    ``portero snapshot`` and the app's Snapshot page both draw this, so they show the same nodes (the
+    store's ranking when ``cap`` cuts: nearest, most connected, id). ``graph["left_out"]`` counts the
+    nodes cut, ``graph["hubs"]`` names the hubs (over ``hub`` relationships) not gone through.
     """
-    dist = {focus: 0}
-    hubs: list[str] = []
-    frontier = [focus]
-    for depth in range(1, hops + 1):
-        nxt = []
-        for n in frontier:
-            incident = [(v, d) for _, v, d in g.out_edges(n, data=True)]
-            incident += [(u, d) for u, _, d in g.in_edges(n, data=True)]
-            if hub and n != focus and sum(d.get("type") not in SKIP_TYPES for _, d in incident) > hub:
-                hubs.append(n)
-                continue
-            for other, d in incident:
-                rel = d.get("type")
-                if other in dist or rel in SKIP_TYPES or (rel in FOCUS_ONLY_TYPES and n != focus):
-                    continue
-                if g.nodes[other].get("label") == "Article":
-                    continue
-                dist[other] = depth
-                nxt.append(other)
-        frontier = nxt
-    return dist, hubs
-
-
-def _article_meta(g: nx.MultiDiGraph, aid: str) -> dict[str, Any]:
-    d = g.nodes[aid] if aid in g else {}
-    return {"id": aid, "title": str(d.get("title") or d.get("name") or aid),
-            "publisher": d.get("publisher") or "", "published": d.get("published") or "",
-            "url": d.get("url") or ""}
-
-
-def _with_sources(g: nx.MultiDiGraph, keep: list[str], focus: list[str]) -> nx.MultiDiGraph:
-    """The subgraph of ``keep`` (a copy) with its sources and focus in ``graph``."""
-    sub = nx.MultiDiGraph(g.subgraph(keep))
-    cited: Counter[str] = Counter()
-    for _, d in sub.nodes(data=True):
-        cited.update(d.get("articles") or [])
-    for _, _, d in sub.edges(data=True):
-        cited.update(d.get("articles") or [])
-    sources = [_article_meta(g, a) for a in cited]
+    labels = tuple(x for x in store.ontology.nodes if x != "Article")
+    g = store.neighbourhood([focus], hops, Filters(labels=labels), cap, hub) if focus else \
+        store.overview(Filters(labels=labels), cap)
+    out = left_out(g)
+    meta = {a.id: a for a in store.articles()}
+    sources = [{"id": a, "title": meta[a].title if a in meta else a,
+                "publisher": meta[a].publisher if a in meta else "",
+                "published": (meta[a].published or "") if a in meta else "",
+                "url": meta[a].url if a in meta else ""} for a in store.articles_of(g.nodes)]
     sources.sort(key=lambda s: (str(s["published"]), s["title"]))
-    sub.graph.update(focus=list(focus), sources=sources, left_out=0)
-    return sub
+    g.graph.update(focus=[focus] if focus else [], sources=sources, left_out=out.nodes, hubs=list(out.hub_names))
+    if focus:
+        g.graph["hops"] = hops
+    return g
 
 
-def _cap(g: nx.MultiDiGraph, dist: dict[str, int], cap: int | None,
-         focus: list[str]) -> tuple[list[str], int]:
-    order = sorted(dist, key=lambda n: (dist[n], -g.degree(n), str(g.nodes[n].get("name") or n), n))
-    if cap is None or cap <= 0 or len(order) <= cap:
-        return order, 0
-    keep = order[:max(cap, len(focus))]
-    return keep, len(order) - len(keep)
-
-
-def focus_subgraph(g: nx.MultiDiGraph, name: str, hops: int = DEFAULT_HOPS,
+def focus_subgraph(source: GraphStore | nx.MultiDiGraph, name: str, hops: int = DEFAULT_HOPS,
                    cap: int | None = None, hub: int | None = None) -> nx.MultiDiGraph:
-    """The actor named ``name`` and what lies within ``hops`` steps of it, articles left out.
+    """The actor named ``name`` and what lies within ``hops`` steps of it (at most 3), articles left out.
 
-    ``name`` is matched against names and aliases ignoring case and accents (see :func:`find_node`).
-    With ``cap``, the nearest and best-connected nodes are kept; ``graph["left_out"]`` counts the rest.
-    With ``hub``, nodes of more than ``hub`` relationships are drawn but not gone through;
-    ``graph["hubs"]`` names them.
+    ``name`` is matched against names and aliases ignoring case and accents (see :func:`find_node`); the
+    rest is :func:`snapshot_view`.
     """
     if hops < 0:
         raise SnapshotError(f"hops must be 0 or more, not {hops}")
-    focus = find_node(g, name)
-    dist, hubs = _neighbourhood(g, focus, hops, hub)
-    keep, left = _cap(g, dist, cap, [focus])
-    sub = _with_sources(g, keep, [focus])
-    sub.graph["left_out"] = left
-    sub.graph["hops"] = hops
-    sub.graph["hubs"] = [_name(g, n) for n in hubs]
-    return sub
+    store = as_store(source)
+    return snapshot_view(store, find_node(store, name), hops, cap, hub)
 
 
-def overview_subgraph(g: nx.MultiDiGraph, cap: int | None = None) -> nx.MultiDiGraph:
+def overview_subgraph(source: GraphStore | nx.MultiDiGraph, cap: int | None = None) -> nx.MultiDiGraph:
     """Everything but the articles (at most ``cap`` nodes, the best connected), with its sources."""
-    dist = {n: 0 for n, d in g.nodes(data=True) if d.get("label") != "Article"}
-    keep, left = _cap(g, dist, cap, [])
-    sub = _with_sources(g, keep, [])
-    sub.graph["left_out"] = left
-    return sub
+    return snapshot_view(as_store(source), None, 0, cap)
 
 
 # --- words around the picture ------------------------------------------------------------------------
@@ -491,22 +433,15 @@ def _draw_legend(fig: Any, onto: Ontology, labels: list[str], rel_types: list[st
 
 
 def write_snapshot(path: Path, data: bytes) -> None:
-    """Write a snapshot file whole or not at all (a temporary file renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a snapshot file whole or not at all, with the mode ``open()`` would give it."""
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
 
 
-def make_snapshot(g: nx.MultiDiGraph, fmt: str, *, focus: str | None = None, hops: int | None = None,
+def make_snapshot(g: GraphStore | nx.MultiDiGraph, fmt: str, *, focus: str | None = None, hops: int | None = None,
                   cap: int | None = None, title: str | None = None,
                   hub: int | None = None) -> tuple[bytes, nx.MultiDiGraph]:
-    """The snapshot file's bytes and the subgraph drawn (for ``fmt`` html, png or svg)."""
+    """The snapshot file's bytes and the subgraph drawn (for ``fmt`` html, png or svg), from a store or a graph."""
     if fmt not in FORMATS:
         raise SnapshotError(f"unknown snapshot format {fmt!r}; choose one of {', '.join(FORMATS)}")
     hops = DEFAULT_HOPS if hops is None else hops

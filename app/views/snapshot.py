@@ -15,8 +15,8 @@ import streamlit as st
 
 from app import data, ui
 from graph_loader.settings import load_settings
-from graph_loader.snapshot import default_title, snapshot_html, snapshot_image
-from graph_loader.store import Filters, GraphStore, left_out
+from graph_loader.snapshot import default_title, snapshot_html, snapshot_image, snapshot_view
+from graph_loader.store import GraphStore
 
 HOPS = (1, 2, 3)  # the Explore view (and its classroom mode) goes as far as 3 hops
 PREVIEW_HEIGHT = 720
@@ -26,21 +26,9 @@ HUB = int(load_settings().hub_degree)  # the Explore view goes through no hub of
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=data.CACHE_SECONDS)
 def _subgraph(_store: GraphStore, key: str, focus: str | None, hops: int, cap: int) -> nx.MultiDiGraph:
-    """What the Explore view shows (articles left out), with the articles it rests on as its sources."""
-    labels = tuple(x for x in data.ontology().nodes if x != "Article")
-    g = _store.neighbourhood([focus], hops, Filters(labels=labels), cap, HUB) if focus else \
-        _store.overview(Filters(labels=labels), cap)
-    cited = _store.articles_of(g.nodes)  # a view counts its articles; the sources need their ids
-    meta = {a.id: a for a in _store.articles()}
-    sources = [{"id": a, "title": meta[a].title if a in meta else a,
-                "publisher": meta[a].publisher if a in meta else "",
-                "published": (meta[a].published or "") if a in meta else "",
-                "url": meta[a].url if a in meta else ""} for a in cited]
-    sources.sort(key=lambda s: (str(s["published"]), s["title"]))
-    g.graph.update(focus=[focus] if focus else [], sources=sources, left_out=left_out(g).nodes)
-    if focus:
-        g.graph["hops"] = hops
-    return g
+    """What the Explore view shows (articles left out), with the articles it rests on as its sources: the
+    store's own view, as ``portero snapshot`` draws it."""
+    return snapshot_view(_store, focus, hops, cap, HUB)
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=data.CACHE_SECONDS)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..settings import STORE_KINDS, Settings
 from ..snapshot import FORMATS
+from ..store import MAX_HOPS
 from .common import CommandError, store_kind
 
 
@@ -27,20 +28,25 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Write the snapshot; one summary line, notes on what was left out; 1 on failure."""
-    from ..exporters import ExportError, load_graph
     from ..snapshot import SnapshotError, make_snapshot, write_snapshot
+    from ..store import StoreError, open_kind
 
     if args.hops is not None and args.hops < 0:
         raise CommandError(f"--hops {args.hops}: must be 0 or more")
+    if args.hops is not None and args.hops > MAX_HOPS:  # as far as the app's views go
+        raise CommandError(f"--hops {args.hops}: at most {MAX_HOPS}")
     source = store_kind(args.source, settings)
     output = Path(args.output)
     fmt = args.format
     try:
-        g = load_graph(source, settings)
-        data, sub = make_snapshot(g, fmt, focus=args.focus, hops=args.hops, cap=settings.view_cap,
-                                  hub=settings.hub_degree)
+        store = open_kind(source, settings)  # its own neighbourhood, as the Snapshot page draws it
+        try:
+            data, sub = make_snapshot(store, fmt, focus=args.focus, hops=args.hops, cap=settings.view_cap,
+                                      hub=settings.hub_degree)
+        finally:
+            store.close()
         write_snapshot(output, data)
-    except (ExportError, SnapshotError) as exc:
+    except (StoreError, SnapshotError) as exc:
         print(f"portero snapshot: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -35,7 +35,7 @@ not gone through, unless it is the focus.
 from ..cypher_reads import edge_condition, filter_params, node_conditions
 from .attributes import article_count
 from .base import HUB_TYPES, MAX_HOPS, MAX_PATH_LENGTH, ROLE_TYPES, GraphStore, StoreError, rank_key
-from .choose import open_store, unreachable_notice
+from .choose import open_kind, open_store, unreachable_notice
 from .embedded import EmbeddedStore
 from .filters import Filters, edge_passes, in_range, node_passes
 from .neo4j import Neo4jStore
@@ -66,5 +66,5 @@ __all__ = [
     "ArticleInfo", "ClaimInfo", "Counts", "EmbeddedStore", "EventInfo", "Filters", "GraphStore", "Hop", "LeftOut",
     "Link", "Neo4jStore", "NodeInfo", "Participant", "PathInfo", "Relation", "Role", "SearchHit", "Source", "Stance",
     "StoreError", "article_count", "edge_condition", "edge_passes", "filter_params", "in_range", "left_out",
-    "node_conditions", "node_passes", "open_store", "rank_key", "unreachable_notice",
+    "node_conditions", "node_passes", "open_kind", "open_store", "rank_key", "unreachable_notice",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..neo4j_connection import Neo4jConnectError, connect
 from ..settings import Settings
-from .base import GraphStore
+from .base import GraphStore, StoreError
 from .embedded import EmbeddedStore
 from .neo4j import Neo4jStore
 
@@ -44,3 +44,27 @@ def open_store(settings: Settings, prefer: str | None = None) -> GraphStore:
         return embedded
     return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri, timeout=settings.query_timeout,
                       owns_driver=True)
+
+
+def open_kind(kind: str | None, settings: Settings) -> GraphStore:
+    """The store of ``kind`` (``embedded``, the default, or ``neo4j``), with no fallback: a command asked
+    for it. :class:`StoreError` in one line when Neo4j cannot be reached or the store file is missing or
+    damaged (naming it). The caller closes the store.
+    """
+    kind = (kind or "embedded").strip().lower()
+    if kind == "neo4j":
+        try:
+            driver = connect(settings)
+        except Neo4jConnectError as exc:
+            raise StoreError(str(exc)) from None
+        return Neo4jStore(driver, settings.neo4j_database, uri=settings.neo4j_uri, timeout=settings.query_timeout,
+                          owns_driver=True)
+    if kind != "embedded":
+        raise StoreError(f"unknown store {kind!r}: choose embedded or neo4j")
+    from ..sinks.embedded import StoreError as FileError
+    from ..sinks.embedded import read_store
+
+    try:
+        return EmbeddedStore.from_graph(read_store(settings.store_path), str(settings.store_path))
+    except FileError as exc:  # its message names the file and the problem
+        raise StoreError(str(exc)) from None
