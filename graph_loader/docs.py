@@ -33,12 +33,13 @@ def data_model() -> str:
     o = load_ontology()
     nodes = ["| Label | What it is | Colour |", "|---|---|---|"]
     nodes += [f"| `{label}` | {n.description} | `{n.colour}` |" for label, n in o.nodes.items()]
-    events = "Event types (an event carries `Event` plus one of these labels): " + ", ".join(
-        f"`{e}`" for e in o.event_types) + "."
+    events = ["Event types (an event carries `Event` plus one of these labels):", "",
+              "| Type | What happened | Colour |", "|---|---|---|"]
+    events += [f"| `{e}` | {d} | `{o.event_colour(e)}` |" for e, d in o.event_types.items()]
     rels = ["| Type | From → To | Properties | Meaning |", "|---|---|---|---|"]
     rels += [f"| `{r.name}` | {', '.join(r.sources)} → {', '.join(r.targets)} | "
              f"{', '.join(r.properties) or '—'} | {r.description} |" for r in o.relationships.values()]
-    return "\n".join(nodes) + "\n\n" + events + "\n\n" + "\n".join(rels)
+    return "\n".join(nodes) + "\n\n" + "\n".join(events) + "\n\n" + "\n".join(rels)
 
 
 def queries_table() -> str:

@@ -13,11 +13,11 @@ with, as CI's, else the clone's ``.portero``) and every test server uses them fr
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import needs
 import pytest
 
 from graph_loader.settings import Settings, load_settings
@@ -64,12 +64,6 @@ def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["PORTERO_HOME"] = before
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs this, but: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a running Neo4j: PORTERO_TEST_NEO4J_URI if set (CI starts one), else a local server
@@ -78,8 +72,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         yield load_settings({"NEO4J_URI": os.environ["PORTERO_TEST_NEO4J_URI"],
                              "NEO4J_PASSWORD": os.environ.get("PORTERO_TEST_NEO4J_PASSWORD", "")})
         return
-    if not shutil.which("java"):
-        _unavailable("Java is not installed, so the local Neo4j cannot run")
+    needs.java()
     from graph_loader import neo4j_server
 
     # The jars are built once into JARS_HOME; the database lives in a fresh temp folder.
@@ -92,7 +85,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     try:
         neo4j_server.start(settings)
     except Exception as exc:  # the reason is what a user needs to see
-        _unavailable(f"the local Neo4j did not start: {exc}")
+        needs.unavailable(f"the local Neo4j did not start: {exc}")
     yield settings
     neo4j_server.stop(settings)
 

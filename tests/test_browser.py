@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import needs
 import pytest
 
 from graph_loader.graph import add_edge, add_node, new_graph
@@ -47,21 +48,13 @@ PAINTED = """() => {
 }"""
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"CI needs the browser test, but: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the Playwright Python client is not installed")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        _unavailable(f"Debian chromium is not installed ({CHROMIUM})")
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+        needs.unavailable("the Playwright Python client is not installed")
+    executable = needs.chromium()
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -277,8 +270,7 @@ def test_neo4j_stopped_while_the_app_is_open_is_said_within_10_s(browser, sample
     from graph_loader.settings import load_settings
     from graph_loader.sinks.neo4j import write_graph
 
-    if not shutil.which("java"):
-        _unavailable("Java is not installed, so the local Neo4j cannot run")
+    needs.java()
     settings = load_settings({"PORTERO_HOME": str(JARS_HOME), "PORTERO_NEO4J_PORT": str(free_port()),
                               "PORTERO_NEO4J_DATA": str(tmp_path / "neo4j")})
     neo4j_server.start(settings)

@@ -114,6 +114,7 @@ def test_odd_articles_load_with_a_clear_note(text: str, note: str | None):
         assert ex.entities
 
 
+@pytest.mark.slow  # a megabyte through spaCy: ~17 s
 def test_one_megabyte_article_extracts():
     para = ("The Drug Enforcement Administration (DEA) said Mexico extradited a trafficker to Texas. " * 20 + "\n")
     art = parse_article(para * (1_000_000 // len(para) + 1), "big.txt")

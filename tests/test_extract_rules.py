@@ -354,6 +354,7 @@ print(sorted((e.name, sorted(e.aliases)) for e in ex.entities))
 """
 
 
+@pytest.mark.slow  # three processes loading spaCy: ~10 s
 def test_a_shared_surname_is_read_the_same_whatever_the_hash_seed(tmp_path):
     """Two brothers share 'Ruiz Vela': which one it names may not depend on the order of a set of names,
     which changes with every process's hash seed."""

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import needs
 import pytest
 from conftest import JARS_HOME
 
@@ -59,6 +60,7 @@ def _follow(proc: subprocess.Popen, seen: list[str]) -> threading.Thread:
     return t
 
 
+@pytest.mark.slow  # a fault test: kills a writer mid-way
 def test_store_write_killed_mid_way_leaves_previous_store(tmp_path: Path) -> None:
     from graph_loader.graph import add_node, new_graph
     from graph_loader.sinks.embedded import read_store, write_store
@@ -203,7 +205,6 @@ def _node_count(driver, database: str) -> int:
 @pytest.fixture
 def killable_neo4j(tmp_path_factory: pytest.TempPathFactory):
     """A local Neo4j of this test's own (free port, fresh data folder), since the test kills it."""
-    import shutil
     import socket
 
     from neo4j import GraphDatabase
@@ -211,10 +212,7 @@ def killable_neo4j(tmp_path_factory: pytest.TempPathFactory):
     from graph_loader import neo4j_server
     from graph_loader.settings import load_settings
 
-    if not shutil.which("java"):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Java to run the local Neo4j")
-        pytest.skip("Java is not installed, so the local Neo4j cannot run")
+    needs.java()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

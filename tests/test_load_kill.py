@@ -45,6 +45,7 @@ def _running(pid: int) -> bool:
     return state[state.rindex(")") + 2] != "Z"
 
 
+@pytest.mark.slow  # a fault test: kills a load and waits for its workers
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_sigkill_of_portero_load_leaves_no_worker(tmp_path: Path):
     corpus = tmp_path / "corpus"

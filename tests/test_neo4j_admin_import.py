@@ -16,15 +16,15 @@ Without Java these tests skip, unless CI is set: then they fail.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import needs
 import networkx as nx
 import pytest
-from conftest import JARS_HOME, _unavailable, free_port
+from conftest import JARS_HOME, free_port
 from neo4j import GraphDatabase
 from test_exports import hostile_graph
 
@@ -82,14 +82,13 @@ def graph(sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 @pytest.fixture
 def imported(graph: nx.MultiDiGraph, tmp_path: Path) -> Iterator[Settings]:
     """Settings of a local server holding ``graph`` as neo4j-admin imported it from the CSV export."""
-    if not shutil.which("java"):
-        _unavailable("Java is not installed, so neo4j-admin and the local Neo4j cannot run")
+    needs.java()
     settings = _settings(tmp_path / "neo4j", free_port())
     try:
         neo4j_server._find_java()
         neo4j_server.ensure_built(settings)
     except Neo4jServerError as exc:
-        _unavailable(f"neo4j-admin cannot run: {exc}")
+        needs.unavailable(f"neo4j-admin cannot run: {exc}")
     export_graph(graph, "csv", tmp_path / "csv")
     output = admin_import(settings, tmp_path / "csv")  # an error here is the importer rejecting the files
     assert "IMPORT DONE" in output

@@ -7,12 +7,12 @@ server tests are skipped, unless the environment variable CI is set: then they f
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import needs
 import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError
@@ -30,10 +30,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def requires_java() -> None:
-    if shutil.which("java") is None:
-        if os.environ.get("CI"):
-            pytest.fail("java is not on PATH; the local Neo4j tests must run in CI")
-        pytest.skip("java is not on PATH: the local Neo4j needs Java 17 (openjdk-17-jre-headless)")
+    needs.java()
 
 
 @pytest.fixture(scope="session")

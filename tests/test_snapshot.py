@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
-import shutil
 import struct
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import needs
 import networkx as nx
 import pytest
 
@@ -34,7 +33,6 @@ from graph_loader.snapshot import (
     sources_caption,
 )
 
-CHROMIUM = "/usr/bin/chromium"
 EVIL_NAME = 'Evil <script>alert(1)</script> "Quoted" </div> Ñoño'
 EVIL_SENTENCE = ('Evil said "we never agreed" </div><script>window.__pwned=1</script>'
                  '<img src=x onerror="window.__pwned=2"> & left.')
@@ -224,20 +222,9 @@ class Tags(HTMLParser):
         self.seen.append((tag, dict(attrs)))
 
 
-def chromium_or_skip() -> str:
-    """The chromium executable; skip when there is none, but fail under CI."""
-    found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not found:
-        reason = f"Debian chromium is not installed (looked at {CHROMIUM} and on PATH)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs this, but: {reason}")
-        pytest.skip(reason)
-    return found
-
-
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_or_skip()
+    executable = needs.chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
