@@ -29,15 +29,10 @@ MERGE (a)-[r:`LEADS` {key: row.key}]->(b)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from .ontology import Ontology, OntologyError, load_ontology
-from .resources import project_dir
-
-SCHEMA_PATH = project_dir("cypher") / "schema.cypher"
 
 # The four parallel lists that hold evidence, in the order of the graph's evidence dict keys.
 EVIDENCE_LISTS = ("evidence_articles", "evidence_sentences", "evidence_starts", "evidence_ends")
@@ -91,37 +86,7 @@ def quote(name: str) -> str:
 # ------------------------------------------------------------------------------------------ schema
 
 
-def _split_statements(text: str) -> list[str]:
-    """Statements of a Cypher script: ``//`` comments dropped, split at ``;``, whitespace collapsed."""
-    lines = [re.sub(r"//.*$", "", line) for line in text.splitlines()]
-    body = "\n".join(lines)
-    return [" ".join(s.split()) for s in body.split(";") if s.strip()]
-
-
-def schema_from_ontology(ontology: Ontology | None = None) -> list[str]:
-    """The schema statements the ontology implies (used when ``cypher/schema.cypher`` is not shipped).
-
-    >>> schema_from_ontology()[0]
-    'CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE'
-    """
-    onto = ontology or load_ontology()
-    out = [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-           for label in onto.nodes]
-    out += [f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)"
-            for label in onto.actor_labels]
-    out += ["CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)",
-            "CREATE INDEX event_type IF NOT EXISTS FOR (n:Event) ON (n.event_type)",
-            f"CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (n:{'|'.join(onto.actor_labels)}) "
-            "ON EACH [n.name, n.aliases]"]
-    return out
-
-
-def schema_statements(path: Path = SCHEMA_PATH) -> list[str]:
-    """The statements of ``cypher/schema.cypher`` (or, when the file is absent, of the ontology)."""
-    if not path.exists():
-        return schema_from_ontology()
-    return _split_statements(path.read_text(encoding="utf-8"))
-
+# The schema statements come from the ontology: graph_loader/schema.py (which writes cypher/schema.cypher).
 
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 

@@ -30,13 +30,7 @@ LIST_ATTRS = ("aliases", "articles")
 
 def primary_label(labels: list[str]) -> str:
     """The ontology label among a node's Neo4j labels (``Event`` for events of any type)."""
-    if "Event" in labels:
-        return "Event"
-    onto = load_ontology()
-    for label in labels:
-        if label in onto.nodes:
-            return label
-    return labels[0] if labels else "Node"
+    return load_ontology().main_label(labels)
 
 
 def _evidence(props: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -31,6 +31,7 @@ from .. import neo4j_queries as q
 from ..graph import build_graph
 from ..model import Extraction
 from ..ontology import Ontology, load_ontology
+from ..schema import schema_statements
 
 # (kind, label or type, Cypher text, parameters); kind is "node", "relationship" or "update".
 Statement = tuple[str, str, str, dict[str, Any]]
@@ -225,7 +226,7 @@ def _run_statements(tx: Any, statements: list[Statement]) -> dict[str, Any]:
 
 def ensure_schema(driver: Any, database: str = "neo4j", wait_seconds: int = 300) -> None:
     """Create the constraints and indexes of ``cypher/schema.cypher`` (idempotent) and wait until online."""
-    for statement in q.schema_statements():
+    for statement in schema_statements():
         driver.execute_query(statement, database_=database)
     driver.execute_query(q.AWAIT_INDEXES, {"seconds": wait_seconds}, database_=database)
 

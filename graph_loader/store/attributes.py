@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..ontology import load_ontology
 from .results import ClaimInfo, EventInfo, Participant, Source, Stance
 
 
@@ -126,8 +127,8 @@ def event_info(eid: str, nodes: Mapping[str, Mapping[str, Any]], edges: list, me
                                      str(e.get("role") or "")))
         elif e.get("type") == "DURING" and u == eid:
             admins.append((v, str(nodes.get(v, {}).get("name") or v)))
-    role_order = {"agent": 0, "subject": 1, "target": 2, "destination": 3, "location": 4}
-    parts.sort(key=lambda p: (role_order.get(p.role, 9), p.name, p.id))  # the id: same names, any store
+    rank = load_ontology().role_rank
+    parts.sort(key=lambda p: (rank(p.role), p.name, p.id))  # the id: same names, any store
     return EventInfo(eid, str(d.get("name") or eid), str(d.get("event_type") or "Other"),
                      str_or_none(d.get("date")), tuple(parts), tuple(sorted(set(admins))),
                      sources_of(d.get("evidence"), meta))

@@ -8,21 +8,11 @@ from typing import Any
 
 import networkx as nx
 
-# How a relationship reads from its source (out) and from its target (in).
+from ..ontology import load_ontology
+
+# How a relationship reads from its source (out) and from its target (in): the ontology's phrases.
 REL_PHRASES: dict[str, tuple[str, str]] = {
-    "LEADS": ("leads", "is led by"),
-    "MEMBER_OF": ("is a member of", "has as a member"),
-    "PART_OF": ("is part of", "includes"),
-    "HEADED": ("headed", "was headed by"),
-    "COORDINATES": ("coordinates", "is coordinated by"),
-    "PARTICIPATES_IN": ("takes part in", "has as a participant"),
-    "WORKS_WITH": ("works with", "works with"),
-    "PARTICIPANT": ("took part in", "involved"),
-    "DURING": ("happened during", "saw"),
-    "ASSERTS": ("asserts", "is asserted by"),
-    "DENIES": ("denies", "is denied by"),
-    "MENTIONS": ("mentions", "is mentioned in"),
-}
+    r.name: r.phrases for r in load_ontology().relationships.values()}
 
 
 @dataclass(frozen=True)
@@ -98,8 +88,7 @@ class Relation:
 
     @property
     def phrase(self) -> str:
-        out, inward = REL_PHRASES.get(self.rel_type, (self.rel_type.lower(), self.rel_type.lower()))
-        return out if self.direction == "out" else inward
+        return load_ontology().phrase(self.rel_type, outward=self.direction == "out")
 
 
 @dataclass(frozen=True)
