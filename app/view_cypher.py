@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.ui import CYPHER_PAGE
 from graph_loader.ontology import load_ontology
-from graph_loader.store import Filters, GraphStore, edge_condition, filter_params, node_conditions
+from graph_loader.store import Filters, GraphStore
 
 INCOMING = "cy_incoming"  # session key: a query (text, params, title) handed to the console page
 
@@ -20,69 +20,30 @@ def cypher_list(names: object) -> str:
     return "[" + ", ".join(f"'{n}'" for n in sorted(names)) + "]"  # type: ignore[call-overload]
 
 
-# Relationships followed only from the focus itself, as GraphStore.neighbourhood does (they reach hubs),
-# and those a node's number of relationships leaves out.
-_HUB_TYPES = cypher_list(load_ontology().hub_types)
+# Relationships a node's number of relationships leaves out.
 _UNCOUNTED = cypher_list(load_ontology().uncounted_types)
 
 
 def explore_cypher(store: GraphStore, focus: str | None, hops: int, filters: Filters,
                    cap: int, hub: int = 0) -> tuple[str, dict[str, object]]:
-    """Parameterised Cypher that returns the nodes and relationships the Explore view draws.
+    """The Cypher of the Explore view: the query the Neo4j store runs for it (``GraphStore.view_cypher``),
+    returning the nodes and relationships drawn, so the console draws the same view.
 
-    Focused: the nodes within ``$hops`` of ``$focus`` through nodes the filters keep (hub relationships
-    only from the focus, and through no node of more than ``$hub`` relationships when ``hub``), nearest
-    and best connected first, at most ``$cap``. Unfocused: the ``$cap`` best-connected nodes. Each row is
-    one node and its relationships to the other nodes shown.
+    Focused: the nodes within ``hops`` of ``focus`` the filters keep (hub relationships followed from the
+    focus only, and through no node of more than ``$hub`` relationships when ``hub``), nearest and best
+    connected first, at most ``$cap``. Unfocused: the ``$cap`` best-connected nodes.
     """
-    f = store.resolve_filters(filters)
-    params = {**filter_params(f), "cap": int(cap)}
-
-    def degree(v: str) -> str:
-        return f"COUNT {{ ({v})-[d]-() WHERE NOT type(d) IN {_UNCOUNTED} }}"
-
-    edge_where = f"\n  AND {edge_condition('r')}" if f.article else ""
-    tail = ("UNWIND shown AS n\n"
-            f"OPTIONAL MATCH (n)-[r]->(m) WHERE m IN shown{edge_where}\n"
-            "RETURN n, collect(r) AS relationships\n"
-            "ORDER BY toLower(n.name)")
-    if focus:
-        params = {"focus": focus, "hops": int(hops), **params}
-        conds = node_conditions(f, "x")
-        path_where = [f"all(t IN tail(relationships(path)) WHERE NOT type(t) IN {_HUB_TYPES})",
-                      "length(path) <= $hops", "other <> focus"]
-        if conds:
-            path_where.append("all(x IN tail(nodes(path)) WHERE " + "\n      AND ".join(conds) + ")")
-        if f.article:
-            path_where.append("all(t IN relationships(path) WHERE " + edge_condition("t") + ")")
-        if hub > 0:
-            params["hub"] = int(hub)
-            path_where.append(f"all(x IN nodes(path)[1..-1] WHERE {degree('x')} <= $hub)")
-        text = (
-            "// The Explore view: the node $focus and what lies within $hops hops of it, through nodes the\n"
-            f"// filters keep. {' and '.join(sorted(load_ontology().hub_types))} are followed from the focus only"
-            " (they lead to hubs)"
-            + (", and no path goes through a node of more than $hub relationships.\n" if hub > 0 else ".\n") +
-            "// A variable-length bound cannot be a parameter: the search stops at 3 hops, $hops cuts it.\n"
-            "MATCH (focus {id: $focus})\n"
-            "OPTIONAL MATCH path = (focus)-[*1..3]-(other)\n"
-            "WHERE " + "\n  AND ".join(path_where) + "\n"
-            "WITH focus, other, min(length(path)) AS distance\n"
-            f"ORDER BY distance, {degree('other')} DESC, toLower(other.name)\n"
-            "WITH focus, collect(other)[..$cap - 1] AS reached\n"
-            "WITH [focus] + reached AS shown\n" + tail)
-    else:
-        conds = node_conditions(f, "n") or ["NOT n:Article"]
-        text = (
-            "// The Explore overview: the $cap best-connected nodes the filters keep, and the\n"
-            f"// relationships among them ({', '.join(sorted(load_ontology().uncounted_types))} not counted in a"
-            " node's connections).\n"
-            "MATCH (n)\n"
-            "WHERE " + "\n  AND ".join(conds) + "\n"
-            f"WITH n ORDER BY {degree('n')} DESC, toLower(n.name)\n"
-            "LIMIT $cap\n"
-            "WITH collect(n) AS shown\n" + tail)
-    return text, params
+    text, params = store.view_cypher([focus] if focus else [], hops, filters, cap, hub)
+    hubs = " and ".join(sorted(store.ontology.hub_types))
+    head = (f"// The Explore view: the node $ids0 and what lies within {int(hops)} hops of it, through nodes the\n"
+            f"// filters keep, level by level; {hubs} are followed from the focus only"
+            + (", and no node of more than $hub relationships is gone through.\n" if hub > 0 else ".\n")
+            if focus else
+            "// The Explore overview: the $cap best-connected nodes the filters keep.\n")
+    uncounted = ", ".join(sorted(store.ontology.uncounted_types))
+    head += (f"// At most $cap nodes: nearest first, then most connected ({uncounted} not counted), then by id.\n"
+             "// This is the query the app runs on Neo4j, returning the nodes and relationships themselves.\n")
+    return head + text, params
 
 
 def actor_cypher(nid: str) -> tuple[str, dict[str, object]]:

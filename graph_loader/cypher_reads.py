@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -209,12 +210,13 @@ def among(nodes: str, ontology: Ontology, edge_where: str = "") -> str:
     return f"CALL ({nodes}) {{ {' UNION ALL '.join(branches)} }}"
 
 
-def view_tail(f: Filters, ontology: Ontology, carry: str = "") -> str:
+def view_tail(f: Filters, ontology: Ontology, carry: str = "", raw: bool = False) -> str:
     """Cypher that goes on from ``levels`` (the reached nodes by distance, the focus first) to the view:
     the kept nodes (as the store's ``capped`` keeps them of its ``rank_key`` order: nearest, most
     connected, id), the relationships among them the filters keep, and what was left out. Takes
     ``$cap``, ``$node_labels``, ``$hidden``; the variables ``carry`` names (``"a, b"``) are kept along
-    and returned.
+    and returned. ``raw``: the kept nodes and their relationships are returned as they are (for a person
+    reading the query in a console, which draws them), not as the trimmed maps a view reads.
 
     Only the level where the cap falls is ranked (the levels before it are kept whole, those after it
     only counted), so a view of a hub does not sort the ten thousand nodes it leaves out. One query
@@ -252,9 +254,10 @@ def view_tail(f: Filters, ontology: Ontology, carry: str = "") -> str:
         f"CALL (kept) {{ {among('kept', ontology, edge_where)} RETURN collect(r) AS rels }} "
         "CALL (rest) { UNWIND rest AS x WITH [l IN labels(x) WHERE l IN $node_labels][0] AS label, "
         "count(*) AS c RETURN collect([label, c]) AS by_label } "
-        f"RETURN [n IN kept | {project('n', True, ontology)}] AS nodes, "
-        f"[r IN rels | {project('r', True, ontology, node=False, with_articles=bool(f.source_ids()))}] AS edges, "
-        "size(rest) AS n_rest, by_label, "
+        + ("RETURN kept AS nodes, rels AS relationships, " if raw else
+           f"RETURN [n IN kept | {project('n', True, ontology)}] AS nodes, "
+           f"[r IN rels | {project('r', True, ontology, node=False, with_articles=bool(f.source_ids()))}] AS edges, ")
+        + "size(rest) AS n_rest, by_label, "
         f"[x IN examples | {name('x')}] AS examples{', ' + carry if carry else ''}")
 
 
@@ -262,14 +265,14 @@ def view_tail(f: Filters, ontology: Ontology, carry: str = "") -> str:
 
 
 def neighbourhood_query(seek_clause: str, f: Filters, hops: int, hub: int, ontology: Ontology,
-                        hub_types: frozenset[str]) -> str:
+                        hub_types: frozenset[str], raw: bool = False) -> str:
     """The view of the nodes within ``hops`` of those ``seek_clause`` binds (see :func:`seek`), grown
     level by level on the server: two hops from a person can reach ten thousand nodes of a large corpus,
     and only the (at most ``$cap``) kept ones, with the edges among them, should travel.
 
     Takes the parameters of the seek, of :func:`filter_params`, ``$cap``, ``$hub`` (a node of more
     relationships is reached but not gone through; 0: no limit), ``$node_labels`` and ``$hidden``.
-    Relationships of ``hub_types`` are followed from the focus only.
+    Relationships of ``hub_types`` are followed from the focus only. ``raw``: see :func:`view_tail`.
     """
     edge_where = f" AND {edge_condition('r')}" if f.source_ids() else ""
     grow = []
@@ -291,14 +294,40 @@ def neighbourhood_query(seek_clause: str, f: Filters, hops: int, hub: int, ontol
             "WITH focus AS seen, focus AS frontier, [focus] AS levels, [] AS hubs " + "".join(grow)
             + f"CALL (hubs) {{ UNWIND hubs AS x WITH x ORDER BY {degree('x')} DESC, x.id "
             f"RETURN count(x) AS n_hubs, collect({name('x')})[..5] AS hub_names }} "
-            "WITH levels, n_hubs, hub_names " + view_tail(f, ontology, carry="n_hubs, hub_names"))
+            "WITH levels, n_hubs, hub_names " + view_tail(f, ontology, carry="n_hubs, hub_names", raw=raw))
 
 
-def overview_query(f: Filters, ontology: Ontology) -> str:
-    """The view of the best-connected nodes of ``$labels`` the filters keep, at most ``$cap``."""
+def overview_query(f: Filters, ontology: Ontology, raw: bool = False) -> str:
+    """The view of the best-connected nodes of ``$labels`` the filters keep, at most ``$cap`` (``raw``: see
+    :func:`view_tail`)."""
     where = " AND ".join(["any(l IN labels(n) WHERE l IN $labels)", *node_conditions(f, "n")[bool(f.labels):]])
     return (f"MATCH (n) WHERE {where} WITH collect(n) AS found WITH [[], found] AS levels "
-            + view_tail(f, ontology))
+            + view_tail(f, ontology, raw=raw))
+
+
+def view_query(groups: Mapping[str, list[str]], f: Filters, hops: int, cap: int, hub: int, ontology: Ontology,
+               hub_types: frozenset[str], raw: bool = False) -> tuple[str, dict[str, Any]]:
+    """The whole query of a view and its parameters, laid out by :func:`readable`: the neighbourhood of
+    the ids of ``groups`` (ids by label, see :func:`seek`), or with no group the overview.
+
+    >>> from graph_loader.ontology import load_ontology
+    >>> from graph_loader.store.filters import Filters
+    >>> o = load_ontology()
+    >>> text, params = view_query({"Person": ["person:a"]}, Filters(), 2, 300, 0, o, o.hub_types, raw=True)
+    >>> text.splitlines()[0], sorted(params)
+    ('OPTIONAL MATCH (n:`Person`) WHERE n.id IN $ids0', ['cap', 'hub', 'ids0', 'node_labels'])
+    >>> text.splitlines()[-1].startswith("RETURN kept AS nodes, rels AS relationships, size(rest) AS n_rest")
+    True
+    """
+    shared: dict[str, Any] = {**filter_params(f), "cap": int(cap or 0), "node_labels": list(ontology.nodes)}
+    if not raw:
+        shared["hidden"] = hidden(bool(f.source_ids()))
+    if not groups:
+        labels = f.labels or tuple(label for label in ontology.nodes if label != "Article")
+        return readable(overview_query(f, ontology, raw)), {**shared, "labels": list(labels)}
+    seek_clause, params = seek(groups)
+    text = neighbourhood_query(seek_clause, f, hops, int(hub or 0), ontology, hub_types, raw)
+    return readable(text), {**params, **shared, "hub": int(hub or 0)}
 
 
 def nodes_query(seek_clause: str, light: bool, ontology: Ontology) -> str:
@@ -344,3 +373,37 @@ def node_paths_query(label_a: str, label_b: str, max_length: int) -> str:
             f"MATCH p = allShortestPaths((a)-[*..{int(max_length)}]-(b)) "
             "WHERE all(r IN relationships(p) WHERE NOT type(r) IN $skip) "
             "RETURN [n IN nodes(p) | n.id] AS ids LIMIT $rows")
+
+
+_CLAUSE = re.compile(r"(?:OPTIONAL MATCH|MATCH|UNWIND|WITH|CALL|RETURN|ORDER BY|UNION ALL)\b")
+
+
+def readable(text: str) -> str:
+    """``text`` with each clause on its own line, indented by how deep in ``{ }`` subqueries it is; the
+    same query (only whitespace changes), as the app shows it and the Neo4j store runs it.
+
+    >>> print(readable("MATCH (n) WITH n CALL (n) { MATCH (n)--(m) RETURN 'WITH x' AS t } RETURN n, t"))
+    MATCH (n)
+    WITH n
+    CALL (n) {
+      MATCH (n)--(m)
+      RETURN 'WITH x' AS t }
+    RETURN n, t
+    """
+    lines: list[str] = []
+    line, depth, nest, quote_char = "", 0, 0, ""
+    for i, c in enumerate(text):
+        if quote_char:
+            quote_char = "" if c == quote_char else quote_char
+        elif c in "'\"`":
+            quote_char = c
+        else:
+            depth += (c == "{") - (c == "}")
+            nest += (c in "([") - (c in ")]")
+            starts = c.isupper() and (i == 0 or text[i - 1] == " ") and _CLAUSE.match(text, i)
+            if starts and nest == 0 and line.strip() and not line.rstrip().endswith("OPTIONAL"):
+                lines.append(line.rstrip())
+                line = "  " * depth
+        line += c
+    lines.append(line.rstrip())
+    return "\n".join(x for x in lines if x.strip())

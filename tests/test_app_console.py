@@ -149,12 +149,15 @@ def test_explore_cypher_opens_in_the_console_and_matches_the_view(on_neo4j, clea
     focus = on_neo4j.search("sheinbaum")[0].id
     at = run_app(focus=focus, hops="2")
     code = "\n".join(c.value for c in at.code)
-    assert "MATCH" in code and f":param focus => '{focus}';" in code and ":param hops => 2;" in code
-    assert f":param hub => {hub};" in code
+    # The query the Neo4j store ran for this view (returning the nodes and relationships themselves).
+    text, params = on_neo4j.view_cypher([focus], 2, NO_ARTICLES, 300, hub)
+    assert text in code and f":param ids0 => ['{focus}'];" in code and f":param hub => {hub};" in code
+    ran = on_neo4j.view_cypher([focus], 2, NO_ARTICLES, 300, hub, raw=False)[0]  # what the store ran
+    assert text.splitlines()[:-1] == ran.splitlines()[:-1]  # but for what the last line returns
     at.button(key="explore_cypher").click().run()
     assert not at.exception
     assert at.text_area(key="cy_text").value.startswith("// The Explore view")
-    assert at.text_input(key="cy_param::focus").value == f"'{focus}'"
+    assert at.text_input(key="cy_param::ids0").value == f"['{focus}']"
     run_query(at)
     at.segmented_control(key="cy_view").set_value("Graph").run()
     page = at.get("iframe")[0].proto.srcdoc
@@ -270,9 +273,10 @@ def test_explore_shows_the_cypher_of_the_focused_view(on_embedded):
     focus = on_embedded.search("sheinbaum")[0].id
     at = run_app(focus=focus)
     code = "\n".join(c.value for c in at.code)
-    assert "MATCH (focus {id: $focus})" in code and f":param focus => '{focus}';" in code
+    assert "// The Explore view: the node $ids0" in code and f":param ids0 => ['{focus}'];" in code
     at = run_app()
-    assert "LIMIT $cap" in "\n".join(c.value for c in at.code)
+    code = "\n".join(c.value for c in at.code)
+    assert "// The Explore overview: the $cap best-connected" in code and ":param cap => 300;" in code
 
 
 # --- Snapshot ----------------------------------------------------------------------------------------------

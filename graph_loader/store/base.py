@@ -10,6 +10,7 @@ from typing import Any
 
 import networkx as nx
 
+from .. import cypher_reads as q
 from ..model import normalise_name
 from ..ontology import Ontology, load_ontology
 from .attributes import claim_info, date_key, event_info, evidence_list, shown_props, sources_of, str_or_none
@@ -111,6 +112,15 @@ class GraphStore(ABC):
     def label_of(self, nid: str) -> str | None:
         """The label an id was made for (ids are ``label:slug``)."""
         return self._prefix.get(nid.split(":", 1)[0])
+
+    def _group(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Ids grouped by the label they were made for, so each query can use that label's index."""
+        groups: dict[str, list[str]] = {}
+        for i in dict.fromkeys(ids):
+            label = self.label_of(i)
+            if label is not None:
+                groups.setdefault(label, []).append(i)
+        return groups
 
     def _article_meta(self, *evidence_lists: Any) -> dict[str, dict[str, Any]]:
         ids = {ev.get("article_id") for evs in evidence_lists for ev in evidence_list(evs)}
@@ -249,6 +259,20 @@ class GraphStore(ABC):
         data = {i: d for i, d in self._scan(labels, light=True, with_articles=bool(f.source_ids())).items()
                 if node_passes(d, f)}
         return self._view(data, dict.fromkeys(data, 0), f, cap, [])
+
+    def view_cypher(self, ids: Iterable[str], hops: int = 1, filters: Filters | None = None,
+                    cap: int | None = None, hub: int | None = None, raw: bool = True) -> tuple[str, dict[str, Any]]:
+        """The Cypher (text and parameters) of :meth:`neighbourhood` of ``ids`` (of :meth:`overview` when
+        ``ids`` is empty): the query the Neo4j store runs for that view, whichever store this is.
+
+        ``raw`` (the default, for people): the query returns the kept nodes and their relationships
+        themselves, which a console draws; the Neo4j store runs it with ``raw=False``, returning the
+        trimmed maps a view reads. The rest of the text is the same.
+        """
+        f = self.resolve_filters(filters)
+        hops = max(0, min(int(hops), MAX_HOPS))
+        return q.view_query(self._group(ids), f, hops, int(cap or 0), int(hub or 0), self.ontology,
+                            self.ontology.hub_types, raw)
 
     def _view(self, data: dict[str, dict[str, Any]], dist: dict[str, int], f: Filters, cap: int | None,
               focus: list[str]) -> nx.MultiDiGraph:

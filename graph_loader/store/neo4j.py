@@ -12,7 +12,7 @@ from ..graph import edge_key
 from ..neo4j_queries import STORED_ONLY, evidence_from_lists, plain_value
 from ..ontology import Ontology
 from .attributes import evidence_list, sentence_evidence
-from .base import MAX_HOPS, PATH_ROWS, GraphStore, StoreError
+from .base import PATH_ROWS, GraphStore, StoreError
 from .filters import Filters
 from .results import Counts, LeftOut
 
@@ -52,13 +52,13 @@ class Neo4jStore(GraphStore):
         if self._owns_driver:
             self.driver.close()
 
-    def _read(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None, **more: Any) -> list[dict[str, Any]]:
         from neo4j import READ_ACCESS, unit_of_work
 
         @unit_of_work(timeout=self.timeout)  # the server stops a query that runs too long
         def work(tx):
             # dict(r), not r.data(): the queries return maps and lists, and data() walks them all again.
-            return [dict(r) for r in tx.run(cypher, **params)]
+            return [dict(r) for r in tx.run(cypher, {**(params or {}), **more})]
 
         try:
             # The views name every ontology type, and a small graph lacks some: not worth a warning.
@@ -91,15 +91,6 @@ class Neo4jStore(GraphStore):
         data["evidence"] = evidence if evidence is not None else (
             evidence_from_lists(props) or evidence_list(data.get("evidence")))
         return str(props.get("key") or edge_key(rel_type, data)), data
-
-    def _group(self, ids: Iterable[str]) -> dict[str, list[str]]:
-        """Ids grouped by the label they were made for, so each query can use that label's index."""
-        groups: dict[str, list[str]] = {}
-        for i in dict.fromkeys(ids):
-            label = self.label_of(i)
-            if label is not None:
-                groups.setdefault(label, []).append(i)
-        return groups
 
     def counts(self) -> Counts:
         by_label = {}
@@ -145,25 +136,17 @@ class Neo4jStore(GraphStore):
         data["article_count"] = count
         return s, t, key, data
 
-    # Views are computed on the server (see graph_loader.cypher_reads.neighbourhood_query).
+    # Views are computed on the server: the query is view_cypher's (see graph_loader.cypher_reads).
     def neighbourhood(self, ids, hops=1, filters=None, cap=None, hub=None):
-        f = self.resolve_filters(filters)
-        hops = max(0, min(int(hops), MAX_HOPS))
-        seek, params = self._seek(ids)
-        if not seek:
+        f, ids = self.resolve_filters(filters), list(ids)
+        if not self._group(ids):
             return self._view_of({}, f, [])
-        text = q.neighbourhood_query(seek, f, hops, int(hub or 0), self.ontology, self.ontology.hub_types)
-        params = {**params, **q.filter_params(f), "cap": int(cap or 0), "hub": int(hub or 0),
-                  "node_labels": list(self.ontology.nodes), "hidden": q.hidden(bool(f.source_ids()))}
-        rows = self._read(text, **params)
+        rows = self._read(*self.view_cypher(ids, hops, f, cap, hub, raw=False))
         return self._view_of(rows[0] if rows else {}, f, list(dict.fromkeys(ids)))
 
     def overview(self, filters=None, cap=None):
         f = self.resolve_filters(filters)
-        labels = f.labels or tuple(label for label in self.ontology.nodes if label != "Article")
-        rows = self._read(q.overview_query(f, self.ontology), **{**q.filter_params(f), "labels": list(labels)},
-                          cap=int(cap or 0), node_labels=list(self.ontology.nodes),
-                          hidden=q.hidden(bool(f.source_ids())))
+        rows = self._read(*self.view_cypher([], 0, f, cap, raw=False))
         return self._view_of(rows[0] if rows else {}, f, [])
 
     def _view_of(self, row: Mapping[str, Any], f: Filters, focus: list[str]) -> nx.MultiDiGraph:
