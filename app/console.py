@@ -38,23 +38,15 @@ except TypeError:
 
 @_driver_cache
 def _console_driver(key: str, _settings: object) -> tuple[object | None, str, float]:
-    """A verified driver for the configured Neo4j, or None and the reason (first line, no password)."""
+    """A verified driver for the configured Neo4j, or None and the reason (one line, no password)."""
     import time
 
-    from neo4j import GraphDatabase
+    from graph_loader.neo4j_connection import Neo4jConnectError, connect
 
-    s = _settings
     try:
-        driver = GraphDatabase.driver(s.neo4j_uri, auth=s.neo4j_auth, connection_timeout=5.0)  # type: ignore[attr-defined]
-    except Exception as exc:  # a malformed URI
-        return None, f"the address is not usable: {exc}", time.monotonic()
-    try:
-        driver.verify_connectivity()
-    except Exception as exc:
-        driver.close()
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return None, reason, time.monotonic()
-    return driver, "", time.monotonic()
+        return connect(_settings), "", time.monotonic()  # type: ignore[arg-type]
+    except Neo4jConnectError as exc:  # a malformed address, a server that does not answer, refused credentials
+        return None, str(exc), time.monotonic()
 
 
 def console() -> Console:
@@ -86,6 +78,4 @@ def console() -> Console:
     if driver is None and time.monotonic() - opened > data.RETRY_NEO4J_AFTER:
         _console_driver.clear()  # it may have been started since: try again now and then
         driver, problem, opened = _console_driver(key, settings)
-    if secret:
-        problem = problem.replace(secret, "***")
     return Console(driver, settings.neo4j_database, settings.neo4j_uri, problem, local=settings.neo4j_is_local)

@@ -21,6 +21,7 @@ from graph_loader.cypher_library import (
     parse_literal,
     parse_query,
 )
+from graph_loader.neo4j_connection import masked
 from graph_loader.query import (
     Neo4jUnavailableError,
     QueryError,
@@ -155,10 +156,9 @@ if st.button("Run", type="primary", icon=":material/play_arrow:", key="cy_run"):
 
 # --- the answer -----------------------------------------------------------------------------------------
 answer = st.session_state.get("cy_answer")
-secret = settings.neo4j_password or ""
 if isinstance(answer, str):
     kind, _sep, message = answer.partition("::")
-    message = message.replace(secret, "***") if secret else message
+    message = masked(message, settings)  # one line, never the password
     if kind == "write":
         st.error(f"This console only reads the graph, so the query was not run. {ui.md(message)}",
                  icon=":material/block:")
