@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 
+from ..neo4j_connection import one_line
 from ..settings import STORE_KINDS, Settings
 
 PROG = "portero"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class CommandError(Exception):
     """An expected failure of a command; its message is the one line printed after ``portero:``."""
 
 
-def one_line(message: str) -> str:
-    """``message`` as one terminal line: whitespace runs become one space, other control characters (a
-    terminal escape sequence in a query or a file name) are shown escaped, never sent to the terminal.
-
-    >>> one_line("bad\\nname\\x1b[2J  here")
-    'bad name\\\\x1b[2J here'
-    """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", " ".join(str(message).split()))
-
-
 def say(message: str, settings: Settings | None = None) -> None:
-    """``portero: message`` on one line of stderr, never the password."""
-    text = one_line(message)
+    """``portero: message`` on one line of stderr (control characters escaped), never the password."""
     secret = settings.neo4j_password if settings is not None else os.environ.get("NEO4J_PASSWORD", "")
-    if secret:
-        text = text.replace(secret, "***")
-    print(f"{PROG}: {text}", file=sys.stderr)
+    print(f"{PROG}: {one_line(message, secret or '')}", file=sys.stderr)
 
 
 def store_kind(choice: str | None, settings: Settings) -> str:

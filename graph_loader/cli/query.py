@@ -80,7 +80,7 @@ def prepare(query: str, param_args: Iterable[str] | None) -> tuple[str, dict[str
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Check the query, run it on the configured Neo4j, print the answer in ``--format``."""
-    from neo4j import GraphDatabase
+    from ..neo4j_connection import Neo4jConnectError, driver
 
     fmt = getattr(args, "format", None) or "table"
     try:
@@ -96,9 +96,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # Every driver failure ends in one line of ours; the driver's own log lines would only repeat it.
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     try:
-        with GraphDatabase.driver(uri, auth=settings.neo4j_auth, connection_timeout=5.0) as driver:
-            result = run_read_only(driver, text, params, database=settings.neo4j_database,
+        with driver(settings) as neo4j_driver:
+            result = run_read_only(neo4j_driver, text, params, database=settings.neo4j_database,
                                    timeout_s=settings.query_timeout, row_cap=settings.row_cap)
+    except Neo4jConnectError as exc:  # a malformed NEO4J_URI, found when the driver is built
+        say(str(exc), settings)
+        return 1
     except WriteQueryError as exc:
         say(str(exc))
         return REFUSED
@@ -108,9 +111,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except QueryError as exc:
         say(str(exc), settings)
-        return 1
-    except ValueError as exc:  # e.g. a malformed NEO4J_URI, found when the driver is built
-        say(f"cannot use NEO4J_URI={uri}: {exc}", settings)
         return 1
     sys.stdout.write(OUTPUT_FORMATS[fmt](result))
     if result.notice:
