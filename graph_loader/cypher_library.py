@@ -68,15 +68,15 @@ class Token:
     start: int
 
 
-def tokenize(text: str, *, keep_trivia: bool = False) -> Iterator[Token]:
-    """Split Cypher text into tokens; whitespace and comments are dropped unless ``keep_trivia``.
+def tokenize(text: str) -> Iterator[Token]:
+    """Split Cypher text into tokens; whitespace and comments are dropped.
 
     >>> [t.text for t in tokenize("RETURN 'a // b' /* c */ AS `x y`")]
     ['RETURN', "'a // b'", 'AS', '`x y`']
     """
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
-        if keep_trivia or kind not in ("ws", "comment"):
+        if kind not in ("ws", "comment"):
             yield Token(kind, m.group(), m.start())
 
 

@@ -29,8 +29,6 @@ import networkx as nx
 from .model import Evidence, Extraction, normalise_name
 from .ontology import Ontology, load_ontology
 
-EDGE_PROPS = ("title", "start", "end", "status", "role")
-
 
 def new_graph() -> nx.MultiDiGraph:
     return nx.MultiDiGraph()

@@ -15,7 +15,7 @@ from graph_loader.model import Article, Claim, Entity, Event, Evidence, Extracti
 from graph_loader.ontology import OntologyError
 from graph_loader.sinks import embedded
 from graph_loader.sinks.embedded import FORMAT, FORMAT_VERSION, StoreError, read_store, write_store
-from graph_loader.sinks.neo4j import ensure_schema, write_extraction, write_extractions, write_graph
+from graph_loader.sinks.neo4j import ensure_schema, write_graph, write_group
 
 
 def _extraction(article_id: str, sentence: str, *, stance: str = "asserts", title: str = "") -> Extraction:
@@ -117,8 +117,8 @@ def _two_articles_one_by_one(driver, db):
     ensure_schema(driver, db)
     a = _extraction("article:a", "García Harfuch leads the SSPC, Sheinbaum said.")
     b = _extraction("article:b", "Sheinbaum denied any deal; García Harfuch agreed.", stance="denies")
-    write_extraction(driver, a, db)
-    return a, b, write_extraction(driver, b, db)
+    write_group(driver, build_graph([a]), db)
+    return a, b, write_group(driver, build_graph([b]), db)
 
 
 @pytest.mark.neo4j
@@ -146,7 +146,7 @@ def test_an_actor_in_two_articles_is_one_node_with_both_sources(empty_neo4j, neo
 
     # The same article again: nothing new, no list grows.
     counts, lengths = _counts(empty_neo4j, db), _list_lengths(empty_neo4j, db)
-    again = write_extraction(empty_neo4j, b, db)
+    again = write_group(empty_neo4j, build_graph([b]), db)
     assert again["nodes_created"] == again["relationships_created"] == 0
     assert _counts(empty_neo4j, db) == counts and _list_lengths(empty_neo4j, db) == lengths
 
@@ -189,7 +189,7 @@ def test_schema_is_created_once_and_used(empty_neo4j, neo4j_settings):
     indexes = {r["name"]: r["state"] for r in empty_neo4j.execute_query(
         "SHOW INDEXES YIELD name, state", database_=db).records}
     assert indexes["actor_names"] == "ONLINE" and indexes["event_date"] == "ONLINE"
-    write_extraction(empty_neo4j, _extraction("article:a", "García Harfuch spoke."), db)
+    write_group(empty_neo4j, build_graph([_extraction("article:a", "García Harfuch spoke.")]), db)
     hits = empty_neo4j.execute_query(
         "CALL db.index.fulltext.queryNodes('actor_names', 'harfuch') YIELD node RETURN node.id AS id",
         database_=db).records
@@ -401,7 +401,7 @@ def test_articles_written_together_equal_articles_written_one_by_one(empty_neo4j
     a, b, _stats = _two_articles_one_by_one(empty_neo4j, db)
     one_by_one = _dump(empty_neo4j, db)
     empty_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_=db)
-    write_extractions(empty_neo4j, [a, b], db)
+    write_group(empty_neo4j, build_graph([a, b]), db)
     assert _dump(empty_neo4j, db) == one_by_one
 
 

@@ -173,7 +173,6 @@ class _Builder:
                                  next(iter(words(article.language, 'home_country')), None))
         self.evidence: Evidence | None = None
         self.relations: dict[tuple[str, str, str], Relation] = {}
-        self.rel_keys: list[tuple[str, str, str, dict, Evidence]] = []
         self.events: list[Event] = []
         self.claims: list[Claim] = []
         self.onto = load_ontology()

@@ -28,8 +28,6 @@ from typing import Any
 import networkx as nx
 
 from .. import neo4j_queries as q
-from ..graph import build_graph
-from ..model import Extraction
 from ..ontology import Ontology, load_ontology
 from ..schema import schema_statements
 
@@ -254,27 +252,6 @@ def write_graph(driver: Any, g: nx.MultiDiGraph, database: str = "neo4j",
         statements = graph_statements(g, batch_size)  # validate everything before the first write
         ensure_schema(driver, database)
         return write_statements(driver, statements, database, one_transaction=False)
-
-
-def write_extraction(driver: Any, ex: Extraction, database: str = "neo4j",
-                     batch_size: int = 1000) -> dict[str, Any]:
-    """Write one article's extraction in a single transaction: all of it lands, or none of it.
-
-    Call :func:`ensure_schema` once before the first article. Raises ``GraphError`` or ``OntologyError``
-    (before anything is written) when the extraction breaks the ontology.
-    """
-    return write_extractions(driver, [ex], database, batch_size)
-
-
-def write_extractions(driver: Any, exs: list[Extraction], database: str = "neo4j",
-                      batch_size: int = 1000) -> dict[str, Any]:
-    """Write several articles' extractions in a single transaction: all of them land, or none.
-
-    The same as writing them one after the other (lists keep the articles' order, scalars their first
-    value), in one round of batched statements instead of one per article.
-    """
-    with _gc_paused():  # building the graph allocates much, and nothing cyclic
-        return write_group(driver, build_graph(exs), database, batch_size)
 
 
 def write_group(driver: Any, g: nx.MultiDiGraph, database: str = "neo4j",

@@ -21,7 +21,7 @@ class Filters:
     keeping only what that article supports; ``language``: an article language ("en", "es"), keeping only
     what articles in that language support (resolved into ``sources``, the ids of those articles).
 
-    >>> Filters().is_empty(), Filters(labels=("Person",)).is_empty()
+    >>> Filters(labels=("Person",)) == Filters(labels=("Person",)), Filters() == Filters(labels=("Person",))
     (True, False)
     """
 
@@ -33,9 +33,6 @@ class Filters:
     article: str | None = None
     language: str | None = None
     sources: tuple[str, ...] = ()
-
-    def is_empty(self) -> bool:
-        return self == Filters()
 
     def source_ids(self) -> tuple[str, ...]:
         """The articles whose support a view keeps (empty: every article's).
