@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
-from neo4j import GraphDatabase  # noqa: E402
 
 from graph_loader import neo4j_server  # noqa: E402
 from graph_loader.graph import build_graph  # noqa: E402
 from graph_loader.loader import TransactionGroup  # noqa: E402
+from graph_loader.neo4j_connection import connect  # noqa: E402
 from graph_loader.neo4j_queries import quote  # noqa: E402
 from graph_loader.settings import Settings, load_settings  # noqa: E402
 from graph_loader.sinks.neo4j import element_props, ensure_schema, write_graph, write_group  # noqa: E402
@@ -173,7 +173,7 @@ def main() -> int:
         neo4j_server.start(settings)
         started = True
     db, batch = settings.neo4j_database, settings.batch_size
-    driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    driver = connect(settings)
     try:
         empty_database(driver, db)
         ensure_schema(driver, db)  # same constraints for all three, created before any timing

@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
 from bench_neo4j_load import bench_settings  # noqa: E402
-from neo4j import GraphDatabase  # noqa: E402
 
 from graph_loader import neo4j_server  # noqa: E402
+from graph_loader.neo4j_connection import connect  # noqa: E402
 from graph_loader.sinks.neo4j import write_graph  # noqa: E402
 from graph_loader.store import HUB_TYPES, Filters, Neo4jStore  # noqa: E402
 
@@ -89,7 +89,7 @@ def main() -> int:
         neo4j_server.start(settings)
         started = True
     db = settings.neo4j_database
-    driver = GraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    driver = connect(settings)
     try:
         clear(driver, db)
         t = time.perf_counter()
