@@ -35,7 +35,7 @@ from .results import (
 # Edges followed only from a focused node (see the package docstring), and never in connections: the
 # ontology's hub types. The stores read them from their own ontology; this is the default one's.
 HUB_TYPES = load_ontology().hub_types
-ROLE_TYPES = ("LEADS", "MEMBER_OF", "HEADED")
+ROLE_TYPES = load_ontology().role_types  # LEADS, MEMBER_OF, HEADED: relationships that give a role
 MAX_HOPS = 3
 MAX_PATH_LENGTH = 6
 PATH_ROWS = 500  # shortest paths considered before sorting and keeping ``max_paths``
@@ -321,7 +321,7 @@ class GraphStore(ABC):
                 start, end = d.get("start"), d.get("end")
                 if rel == "HEADED":
                     start, end = od.get("start"), od.get("end")
-                title = d.get("title") or {"LEADS": "Leads", "MEMBER_OF": "Member", "HEADED": "Head"}[rel]
+                title = d.get("title") or self.ontology.relationships[rel].role_title
                 roles.append(Role(str(title), rel, other, str(od.get("name") or other), str(od.get("label")),
                                   start, end, srcs))
             if od.get("label") in actor_labels:

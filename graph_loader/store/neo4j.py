@@ -73,7 +73,7 @@ class Neo4jStore(GraphStore):
         data = {k: plain_value(v) for k, v in props.items() if k != "id" and k not in STORED_ONLY}
         label = data.get("label") if data.get("label") in self.ontology.nodes else None
         if label is None:
-            label = next((x for x in self.ontology.nodes if x in labels), labels[0] if labels else "Other")
+            label = self.ontology.main_label(labels) if labels else "Other"
         data["label"] = label
         if label == "Event" and not data.get("event_type"):
             data["event_type"] = next((x for x in labels if x in self.ontology.event_types), "Other")
