@@ -282,6 +282,44 @@ def test_explore_shows_the_cypher_of_the_focused_view(on_embedded):
 # --- Snapshot ----------------------------------------------------------------------------------------------
 
 
+SNAPSHOT_CAP = 8  # on the sample corpus, portero snapshot used to keep other nodes than the page with this cap
+
+
+def _drawn_ids(page: str) -> set[str]:
+    """The node ids of a snapshot page's graph (the vis-network data it embeds)."""
+    return set(re.findall(r'"id": "([a-z]+:[^"]+)", "label"', page))
+
+
+@pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.mark.parametrize("hops", [1, 2])
+def test_portero_snapshot_and_the_snapshot_page_draw_the_same_nodes(request, clean_env, served, tmp_path,
+                                                                      capsys, kind, hops):
+    """One neighbourhood per store: both ask the store for its own view (``snapshot.snapshot_view``). The
+    cap makes the ranking choose which nodes are kept, so another tie-break would draw other nodes."""
+    from graph_loader.cli import main
+    from graph_loader.settings import load_settings
+    from graph_loader.snapshot import snapshot_view
+
+    store = request.getfixturevalue(f"on_{kind}")
+    clean_env.setenv("PORTERO_VIEW_CAP", str(SNAPSHOT_CAP))
+    hit = max(store.actors(), key=lambda h: (h.degree, h.id))  # the best connected: the cap cuts its view
+    out = tmp_path / "cli.html"
+    assert main(["snapshot", "--focus", hit.name, "--hops", str(hops), "--format", "html", "-o", str(out)]) == 0
+    assert "more nodes were left out (PORTERO_VIEW_CAP)" in capsys.readouterr().err
+    from_cli = _drawn_ids(out.read_text(encoding="utf-8"))
+    assert len(from_cli) == SNAPSHOT_CAP and hit.id in from_cli
+
+    at = run_app("views/snapshot.py", focus=hit.id)
+    served.clear()
+    at.segmented_control(key="s_hops").set_value(hops).run()
+    assert not at.exception
+    page = next(data for name, data in served.items() if name.endswith(".html")).decode("utf-8")
+    assert _drawn_ids(page) == from_cli
+    assert set(snapshot_view(store, hit.id, hops, SNAPSHOT_CAP, load_settings().hub_degree)) == from_cli
+
+
+
+
 def test_snapshot_page_offers_html_png_svg_iframe_and_classroom(on_embedded, served):
     focus = on_embedded.search("sheinbaum")[0].id
     at = run_app("views/snapshot.py", focus=focus)
