@@ -96,7 +96,7 @@ def connect(settings: Settings, *, connect_timeout: float | None = None, pool_si
     """A driver that has reached the server (``verify_connectivity``), or :class:`Neo4jConnectError` in
     one line naming the URI: unreachable (with how to start the local server), credentials refused, or
     the server's own message. The caller closes the driver."""
-    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
     d = driver(settings, connect_timeout=connect_timeout, pool_size=pool_size)
     uri = settings.neo4j_uri
@@ -106,7 +106,7 @@ def connect(settings: Settings, *, connect_timeout: float | None = None, pool_si
         d.close()
         raise Neo4jConnectError(f"Neo4j at {uri} refused the credentials of user {settings.neo4j_username!r} "
                                 "(check NEO4J_USERNAME and NEO4J_PASSWORD)", "auth", exc) from None
-    except (ServiceUnavailable, OSError) as exc:
+    except (DriverError, OSError) as exc:  # ServiceUnavailable and the other ways of not getting through
         d.close()
         hint = "; start it with `portero neo4j start`" if settings.neo4j_is_local else ""
         why = re.search(r"\(reason ([^()]*)\)", str(exc))  # the driver's text wraps the OS's reason
