@@ -16,6 +16,7 @@ from apptest_support import NO_ARTICLES, point_at_neo4j, run_app, text_of
 from streamlit.testing.v1 import AppTest
 
 from app.ui import md
+from graph_loader.ontology import load_ontology
 from graph_loader.render import script_json
 from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore, left_out
 
@@ -249,6 +250,22 @@ def _chart_tables(at: AppTest) -> list:
 
     chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
     return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+
+
+def test_timeline_draws_each_event_type_in_its_own_colour_from_the_ontology(store):
+    import json
+
+    onto = load_ontology()
+    at = run_app("views/timeline.py")
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    spec = json.loads(chart.proto.spec)
+    scales = [layer["encoding"]["color"]["scale"] for layer in spec["layer"]
+              if layer.get("encoding", {}).get("color", {}).get("field") == "type"]
+    assert len(scales) == 1
+    drawn = {e.event_type for e in store.events() if e.date}
+    assert len(drawn) > 3 and set(scales[0]["domain"]) == drawn
+    assert scales[0]["range"] == [onto.event_colour(t) for t in scales[0]["domain"]]
+    assert len(set(scales[0]["range"])) == len(drawn)  # no two types share a colour
 
 
 def test_timeline_draws_every_administration_the_gazetteer_knows_in_its_period(store):
