@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", metavar="YYYY-MM-DD",
                    help="publication date for every file, overriding the front matter")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="extract on the Dask scheduler at ADDRESS (tcp://HOST:8786), or on a local Dask "
+                        "cluster of N worker processes (local:N); needs the cluster extra")
 
     p = verbs.add_parser("extract", help="print what is read from one article")
     p.add_argument("file", metavar="FILE")
@@ -158,7 +161,8 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     published = _published(args.published)
     progress = not args.no_progress and sys.stderr.isatty()
     try:
-        report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=published)
+        report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=published,
+                            cluster=args.cluster)
     except LoadError as exc:
         if exc.report is not None:  # Neo4j went away mid-load: say what did land, and name what did not
             print(exc.report.table())
