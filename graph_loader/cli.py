@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cluster", metavar="ADDRESS",
                    help="extract on the Dask scheduler at ADDRESS (tcp://HOST:8786), or on a local Dask "
                         "cluster of N worker processes (local:N); needs the cluster extra")
+    p.add_argument("--bulk", action="store_true",
+                   help="first load into an EMPTY local Neo4j with neo4j-admin import (stops and restarts it)")
 
     p = verbs.add_parser("extract", help="print what is read from one article")
     p.add_argument("file", metavar="FILE")
@@ -161,8 +163,15 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     published = _published(args.published)
     progress = not args.no_progress and sys.stderr.isatty()
     try:
-        report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=published,
-                            cluster=args.cluster)
+        if args.bulk:
+            from .bulk_load import bulk_load
+
+            if args.to == "embedded":
+                raise CommandError("--bulk loads the local Neo4j: leave out --to embedded")
+            report = bulk_load(args.paths, settings, progress, published, cluster=args.cluster)
+        else:
+            report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=published,
+                                cluster=args.cluster)
     except LoadError as exc:
         if exc.report is not None:  # Neo4j went away mid-load: say what did land, and name what did not
             print(exc.report.table())
