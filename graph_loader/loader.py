@@ -65,6 +65,7 @@ class LoadReport:
     total_nodes: int | None = None
     total_edges: int | None = None
     languages: Counter = field(default_factory=Counter)  # the language each read article was extracted in
+    retried: list[str] = field(default_factory=list)  # articles extracted again after their worker died
 
     @property
     def ok(self) -> bool:
@@ -89,6 +90,9 @@ class LoadReport:
         if self.total_nodes is not None:
             lines.append(f"The graph now holds {self.total_nodes} nodes and {self.total_edges} relationships.")
         lines += [f"note: {n}" for n in self.notes]
+        if self.retried:
+            lines.append(f"{len(self.retried)} article(s) extracted again after their worker died: "
+                         + ", ".join(self.retried))
         if self.failures:
             lines.append(f"{len(self.failures)} file(s) failed (listed on stderr).")
         return "\n".join(lines)
@@ -214,6 +218,16 @@ def _notes(article: Article, ex: Extraction) -> list[str]:
     return notes
 
 
+# What gives each article its extraction (or the exception it raised), in the order given: this process and
+# its worker processes (_local_extractions), or a cluster (graph_loader.cluster.ClusterRun.extractions).
+Extractor = Callable[[list[Article]], Iterable[tuple[Article, "Extraction | Exception"]]]
+
+
+def _local_extractions(articles: list[Article], nlp: Any, settings: Settings
+                       ) -> Iterator[tuple[Article, Extraction | Exception]]:
+    return _extractions(articles, nlp, _workers(len(articles), settings))
+
+
 def _workers(n_articles: int, settings: Settings) -> int:
     """Extraction processes: the setting, or one per core when the load is big enough to pay for them."""
     if settings.workers > 0:
@@ -248,9 +262,12 @@ def read_articles(paths: Iterable[str | Path], published: str | None = None
 
 
 def load_paths(paths: Iterable[str | Path], to: str = "embedded", settings: Settings | None = None,
-               progress: bool = True, published: str | None = None, nlp: Any = None) -> LoadReport:
+               progress: bool = True, published: str | None = None, nlp: Any = None,
+               cluster: Any = None) -> LoadReport:
     """Load the articles at ``paths`` (files or folders) into the embedded store or Neo4j.
 
+    With ``cluster`` (a Dask scheduler's address, ``local:N``, or a :class:`graph_loader.cluster.ClusterRun`
+    already open) the articles are extracted on that cluster and merged and written here as without it.
     Returns a :class:`LoadReport`; raises :class:`LoadError` when the destination cannot be used (then
     nothing was changed, or, for Neo4j going away mid-load, only whole articles were written).
     """
@@ -260,6 +277,15 @@ def load_paths(paths: Iterable[str | Path], to: str = "embedded", settings: Sett
     articles, failures = read_articles(paths, published)
     destination = str(settings.store_path) if to == "embedded" else settings.neo4j_uri
     report = LoadReport(to, destination, failures=failures)
+    if cluster:
+        from .cluster import ClusterError, extracting_on
+
+        try:  # the cluster is reached before the store is read or Neo4j touched: a bad address costs nothing
+            with extracting_on(cluster, settings.spacy_model, report.retried) as extract:
+                load = _load_embedded if to == "embedded" else _load_neo4j
+                return load(articles, report, settings, progress, nlp, extract)
+        except ClusterError as exc:
+            raise LoadError(str(exc)) from None
     if to == "embedded":
         return _load_embedded(articles, report, settings, progress, nlp)
     return _load_neo4j(articles, report, settings, progress, nlp)
@@ -361,7 +387,7 @@ class TransactionGroup:
 
 
 def _load_embedded(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
-                   nlp: Any) -> LoadReport:
+                   nlp: Any, extract: Extractor | None = None) -> LoadReport:
     from .sinks.embedded import StoreError, read_store, store_lock, write_store
 
     path = settings.store_path
@@ -374,11 +400,12 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
             g = read_store(path) if path.exists() else new_graph()
         except StoreError as exc:
             raise LoadError(f"{exc} - it was left untouched; move it away to start a new store") from None
-        if articles:
+        if articles and extract is None:
             nlp = _model(nlp, settings)
+        extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
         old_nodes, old_edges = set(g.nodes), set(g.edges(keys=True))
         with _progress(len(articles), "the embedded store", progress) as bar:
-            for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
+            for article, result in extract(articles):
                 ex = _prepared(article, result, report)
                 if ex is not None and _merged(functools.partial(add_extraction, g), article, ex, report):
                     report.articles_loaded += 1
@@ -396,7 +423,7 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
 
 
 def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
-                nlp: Any) -> LoadReport:
+                nlp: Any, extract: Extractor | None = None) -> LoadReport:
     from neo4j.exceptions import DriverError, Neo4jError
 
     from .sinks.neo4j import ensure_schema, write_group
@@ -409,8 +436,9 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         except (Neo4jError, DriverError) as exc:
             raise LoadError(_one_line(f"Neo4j at {uri}: cannot create the schema: {exc}",
                                       settings.neo4j_password)) from None
-        if articles:
+        if articles and extract is None:
             nlp = _model(nlp, settings)
+        extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
         def write(group: TransactionGroup) -> None:
             items, g = group.take()
             try:
@@ -430,7 +458,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         seen: set[int] = set()
         try:
             with _progress(len(articles), "Neo4j", progress) as bar:
-                for article, result in _extractions(articles, nlp, _workers(len(articles), settings)):
+                for article, result in extract(articles):
                     seen.add(id(article))
                     ex = _prepared(article, result, report)
                     bar.update(1)

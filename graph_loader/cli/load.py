@@ -17,6 +17,11 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--published", metavar="YYYY-MM-DD",
                    help="publication date for every file, overriding the front matter")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="extract on the Dask scheduler at ADDRESS (tcp://HOST:8786), or on a local Dask "
+                        "cluster of N worker processes (local:N); needs the cluster extra")
+    p.add_argument("--bulk", action="store_true",
+                   help="first load into an EMPTY local Neo4j with neo4j-admin import (stops and restarts it)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -27,7 +32,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     date = published(args.published)
     progress = not args.no_progress and sys.stderr.isatty()
     try:
-        report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=date)
+        if args.bulk:
+            from ..bulk_load import bulk_load
+
+            if args.to == "embedded":
+                raise CommandError("--bulk loads the local Neo4j: leave out --to embedded")
+            report = bulk_load(args.paths, settings, progress, date, cluster=args.cluster)
+        else:
+            report = load_paths(args.paths, to=to, settings=settings, progress=progress, published=date,
+                                cluster=args.cluster)
     except LoadError as exc:
         if exc.report is not None:  # Neo4j went away mid-load: say what did land, and name what did not
             print(exc.report.table())

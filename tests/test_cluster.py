@@ -1,0 +1,212 @@
+"""``portero load --cluster``: extraction on a real local Dask cluster gives the graph of a plain load.
+
+Every test runs real Dask worker processes, each with the real spaCy pipeline, and writes a real embedded
+store or the real local Neo4j. The graphs are compared with a plain ``portero load`` of the same files:
+the embedded store file byte for byte (so every node's name and lists too), Neo4j by ids and counts.
+One test SIGKILLs a worker mid-load and checks that every article is still loaded once and the summary
+names what was extracted again. The 500-article and kill tests are ``slow``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_ARTICLES, _unavailable, free_port
+
+from graph_loader import cli
+from graph_loader.loader import LoadError, load_paths
+from graph_loader.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+try:
+    import distributed  # noqa: F401  (the cluster extra, in the test extra)
+except ImportError:  # pragma: no cover
+    distributed = None
+
+
+@pytest.fixture(scope="module")
+def local2() -> Iterator:
+    """One local Dask cluster of 2 worker processes for the module's loads (started once: ~2 s)."""
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from graph_loader.cluster import open_cluster
+
+    with open_cluster("local:2", load_settings().spacy_model) as run:
+        yield run
+
+
+@pytest.fixture(scope="module")
+def synthetic500(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from synthetic import write_corpus
+
+    folder = tmp_path_factory.mktemp("synthetic500")
+    write_corpus(500, folder)
+    return folder
+
+
+def _home(tmp_path: Path, name: str) -> Settings:
+    return load_settings({**os.environ, "PORTERO_HOME": str(tmp_path / name)})
+
+
+def _neo4j_graph(driver, settings: Settings) -> tuple[set[str], Counter, Counter]:
+    """Node ids, nodes per label and relationships per type in the test's Neo4j."""
+    db = settings.neo4j_database
+    ids = {r["id"] for r in driver.execute_query("MATCH (n) RETURN n.id AS id", database_=db).records}
+    labels = Counter({r["l"]: r["n"] for r in driver.execute_query(
+        "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n", database_=db).records})
+    types = Counter({r["t"]: r["n"] for r in driver.execute_query(
+        "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS n", database_=db).records})
+    return ids, labels, types
+
+
+def _same_as_plain(paths: list[Path], tmp_path: Path, cluster) -> tuple:
+    """Plain and cluster loads of ``paths`` into two new embedded stores: both reports and both files."""
+    plain = load_paths(paths, settings=_home(tmp_path, "plain"), progress=False)
+    on_cluster = load_paths(paths, settings=_home(tmp_path, "cluster"), progress=False, cluster=cluster)
+    return plain, on_cluster, (tmp_path / "plain" / "graph.json").read_bytes(), \
+        (tmp_path / "cluster" / "graph.json").read_bytes()
+
+
+# --- embedded store ------------------------------------------------------------------------------------
+
+
+def test_cluster_load_of_the_samples_writes_the_plain_store_byte_for_byte(tmp_path, monkeypatch, capsys):
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    plain = load_paths([SAMPLE_ARTICLES], settings=_home(tmp_path, "plain"), progress=False)
+    # Through the command line, with the local cluster it starts and stops itself.
+    monkeypatch.setenv("PORTERO_HOME", str(tmp_path / "cluster"))
+    assert cli.main(["load", str(SAMPLE_ARTICLES), "--cluster", "local:2", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert f"Loaded {plain.articles_loaded} of {plain.articles_loaded} article file(s)" in out
+    assert f"The graph now holds {plain.total_nodes} nodes and {plain.total_edges} relationships." in out
+    assert "extracted again" not in out
+    assert (tmp_path / "cluster" / "graph.json").read_bytes() == (tmp_path / "plain" / "graph.json").read_bytes()
+
+
+def test_a_bad_cluster_address_is_one_line_and_the_store_is_kept(tmp_path, monkeypatch, capsys, sample_store):
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from graph_loader import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")
+    home = tmp_path / "home"
+    home.mkdir()
+    store = home / "graph.json"
+    store.write_bytes(sample_store.read_bytes())
+    monkeypatch.setenv("PORTERO_HOME", str(home))
+    port = free_port()  # nothing listens there
+    for address, expected in ((f"tcp://127.0.0.1:{port}", f"portero: no Dask scheduler answers at tcp://127.0.0.1:{port}"),
+                              ("local:0", "portero: --cluster local:0: the number of workers must be 1 or more"),
+                              ("nowhere", "portero: --cluster 'nowhere': give the Dask scheduler's address")):
+        began = time.monotonic()
+        assert cli.main(["load", str(SAMPLE_ARTICLES), "--cluster", address, "--no-progress"]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(expected), captured.err
+        assert time.monotonic() - began < 30
+        assert store.read_bytes() == sample_store.read_bytes()
+
+
+@pytest.mark.slow
+def test_cluster_load_of_500_synthetic_articles_writes_the_plain_store(synthetic500, tmp_path, local2):
+    plain, on_cluster, a, b = _same_as_plain([synthetic500], tmp_path, local2)
+    assert plain.articles_loaded == on_cluster.articles_loaded == 500
+    assert on_cluster.failures == plain.failures == [] and on_cluster.retried == []
+    assert a == b
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_load_has_its_articles_extracted_again(synthetic500, tmp_path):
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from graph_loader.cluster import open_cluster
+
+    paths = sorted(synthetic500.glob("*.md"))[:240]
+    with open_cluster("local:2", load_settings().spacy_model) as run:
+        pids = list(run.client.run(os.getpid).values())
+        assert len(pids) == 2
+        killed: list[int] = []
+
+        def kill_when_some_are_done() -> None:
+            deadline = time.monotonic() + 120
+            while run.received < 40 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(run.received)
+
+        killer = threading.Thread(target=kill_when_some_are_done, daemon=True)
+        killer.start()
+        plain, on_cluster, a, b = _same_as_plain(paths, tmp_path, run)
+        killer.join(5)
+        assert killed and killed[0] < len(paths), "the worker was killed after the load ended"
+        assert pids[0] not in run.client.run(os.getpid).values()  # the nanny started a new worker
+    # Every article loaded once, none failed; the store is the plain load's.
+    assert on_cluster.failures == []
+    assert sorted(on_cluster.loaded) == sorted(plain.loaded) == sorted(str(p) for p in paths)
+    assert len(set(on_cluster.loaded)) == len(paths)
+    assert a == b
+    # The summary names what was extracted again: the dead worker's articles, each a file of the load.
+    assert on_cluster.retried and set(on_cluster.retried) <= {str(p) for p in paths}
+    table = on_cluster.table()
+    assert f"{len(on_cluster.retried)} article(s) extracted again after their worker died: " in table
+    assert all(name in table for name in on_cluster.retried)
+
+
+# --- Neo4j ---------------------------------------------------------------------------------------------
+
+
+def _plain_and_cluster_into_neo4j(paths, empty_neo4j, neo4j_settings, cluster) -> tuple:
+    # Transactions of 5,000 elements: the test server's transaction memory (128 MB) does not hold 500
+    # synthetic articles in one (the default, 50,000, is sized for a server with more memory).
+    neo4j_settings = Settings({**neo4j_settings.values, "transaction_size": 5000})
+    plain = load_paths(paths, to="neo4j", settings=neo4j_settings, progress=False)
+    expected = _neo4j_graph(empty_neo4j, neo4j_settings)
+    empty_neo4j.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_settings.neo4j_database)
+    on_cluster = load_paths(paths, to="neo4j", settings=neo4j_settings, progress=False, cluster=cluster)
+    return plain, on_cluster, expected, _neo4j_graph(empty_neo4j, neo4j_settings)
+
+
+@pytest.mark.neo4j
+def test_cluster_load_of_the_samples_into_neo4j_gives_the_same_graph(empty_neo4j, neo4j_settings, local2):
+    plain, on_cluster, expected, got = _plain_and_cluster_into_neo4j([SAMPLE_ARTICLES], empty_neo4j,
+                                                                     neo4j_settings, local2)
+    assert on_cluster.articles_loaded == plain.articles_loaded > 0
+    assert got == expected
+    assert on_cluster.nodes_added == plain.nodes_added and on_cluster.edges_added == plain.edges_added
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_cluster_load_of_500_synthetic_articles_into_neo4j_gives_the_same_graph(
+        synthetic500, empty_neo4j, neo4j_settings, local2):
+    plain, on_cluster, expected, got = _plain_and_cluster_into_neo4j([synthetic500], empty_neo4j,
+                                                                     neo4j_settings, local2)
+    assert on_cluster.articles_loaded == plain.articles_loaded == 500
+    ids, labels, types = got
+    assert len(ids) == sum(1 for _ in ids) and labels["Article"] == 500
+    assert got == expected
+
+
+def test_an_address_that_answers_nothing_is_a_load_error_before_anything_is_read(tmp_path, monkeypatch):
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from graph_loader import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
+    settings = _home(tmp_path, "h")
+    with pytest.raises(LoadError, match=r"^no Dask scheduler answers at tcp://127\.0\.0\.1:\d+"):
+        load_paths([SAMPLE_ARTICLES], settings=settings, progress=False,
+                   cluster=f"127.0.0.1:{free_port()}")
+    assert not (tmp_path / "h" / "graph.json").exists()
