@@ -9,13 +9,13 @@ Without Java these tests skip, unless CI is set: then they fail.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import needs
 import pytest
-from conftest import SAMPLE_ARTICLES, _unavailable, free_port, share_jars
+from conftest import SAMPLE_ARTICLES, free_port, share_jars
 
 from graph_loader import cli, neo4j_server
 from graph_loader.bulk_load import bulk_load
@@ -33,15 +33,14 @@ def _settings(home: Path, port: int) -> Settings:
 @pytest.fixture
 def fresh_server(tmp_path: Path) -> Iterator[Settings]:
     """A new, empty local server of its own (``--bulk`` stops and restarts it)."""
-    if not shutil.which("java"):
-        _unavailable("Java is not installed, so neo4j-admin and the local Neo4j cannot run")
+    needs.java()
     home = tmp_path / "home"
     settings = _settings(home, free_port())
     try:
         share_jars(home)
         neo4j_server.start(settings)
     except Neo4jServerError as exc:
-        _unavailable(f"the local Neo4j did not start: {exc}")
+        needs.unavailable(f"the local Neo4j did not start: {exc}")
     try:
         yield settings
     finally:

@@ -18,8 +18,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import needs
 import pytest
-from conftest import SAMPLE_ARTICLES, _unavailable, free_port
+from conftest import SAMPLE_ARTICLES, free_port
 
 from graph_loader import cli
 from graph_loader.loader import LoadError, load_paths
@@ -38,7 +39,7 @@ except ImportError:  # pragma: no cover
 def local2() -> Iterator:
     """One local Dask cluster of 2 worker processes for the module's loads (started once: ~2 s)."""
     if distributed is None:
-        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
     from graph_loader.cluster import open_cluster
 
     with open_cluster("local:2", load_settings().spacy_model) as run:
@@ -82,7 +83,7 @@ def _same_as_plain(paths: list[Path], tmp_path: Path, cluster) -> tuple:
 
 def test_cluster_load_of_the_samples_writes_the_plain_store_byte_for_byte(tmp_path, monkeypatch, capsys):
     if distributed is None:
-        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
     plain = load_paths([SAMPLE_ARTICLES], settings=_home(tmp_path, "plain"), progress=False)
     # Through the command line, with the local cluster it starts and stops itself.
     monkeypatch.setenv("PORTERO_HOME", str(tmp_path / "cluster"))
@@ -96,7 +97,7 @@ def test_cluster_load_of_the_samples_writes_the_plain_store_byte_for_byte(tmp_pa
 
 def test_a_bad_cluster_address_is_one_line_and_the_store_is_kept(tmp_path, monkeypatch, capsys, sample_store):
     if distributed is None:
-        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
     from graph_loader import cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")
@@ -130,7 +131,7 @@ def test_cluster_load_of_500_synthetic_articles_writes_the_plain_store(synthetic
 @pytest.mark.slow
 def test_a_worker_killed_mid_load_has_its_articles_extracted_again(synthetic500, tmp_path):
     if distributed is None:
-        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
     from graph_loader.cluster import open_cluster
 
     paths = sorted(synthetic500.glob("*.md"))[:240]
@@ -201,7 +202,7 @@ def test_cluster_load_of_500_synthetic_articles_into_neo4j_gives_the_same_graph(
 
 def test_an_address_that_answers_nothing_is_a_load_error_before_anything_is_read(tmp_path, monkeypatch):
     if distributed is None:
-        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
     from graph_loader import cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
