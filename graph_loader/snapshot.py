@@ -42,6 +42,7 @@ from typing import Any
 
 import networkx as nx
 
+from .image_labels import place_apart, text_overlaps
 from .model import normalise_name
 from .ontology import Ontology, load_ontology
 
@@ -379,9 +380,12 @@ def _layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 
 
 def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None,
-                   caption: str | None = None) -> bytes:
+                   caption: str | None = None, *, overlaps_out: list[int] | None = None) -> bytes:
     """A PNG or SVG picture of ``subgraph``: ontology colours and shapes, names as labels, a legend of
     the node labels and relationship types drawn, the title, the caption and the creation date.
+
+    No two names overlap (:mod:`graph_loader.image_labels`); ``overlaps_out``, when given, receives the
+    number of overlapping name pairs as drawn (for tests and ``bench/bench_settle.py``).
 
     In SVG every text stays text (``svg.fonttype: none``), so names can be searched and read aloud.
     """
@@ -418,7 +422,33 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
         pos = _layout(g)
         if not pos:
             ax.text(0.5, 0.5, "Nothing to show: the graph is empty.", ha="center", va="center", fontsize=12)
-        # Edges first, so nodes sit on top; parallel edges bend apart.
+        labels = []
+        markers, texts, radius = {}, {}, {}
+        for nid, d in g.nodes(data=True):
+            label = str(d.get("label") or "Other")
+            labels.append(label)
+            spec = onto.nodes.get(label)
+            focus = nid in (subgraph.graph.get("focus") or [])
+            x, y = pos[nid]
+            size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
+            markers[nid] = ax.scatter([x], [y], s=size, c=onto.colour(label),
+                                      marker=_MARKERS.get(spec.shape if spec else "dot", "o"),
+                                      edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8,
+                                      zorder=2)
+            texts[nid] = ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
+                                     ha="center", va="top", fontsize=font,
+                                     fontweight="bold" if focus else "normal", zorder=3, bbox=_LABEL_BOX)
+            radius[nid] = math.sqrt(size) / 2 * fig.dpi / 72  # marker size is in points squared
+
+        def move(nid: str, xy: tuple[float, float]) -> None:
+            markers[nid].set_offsets([xy])
+            texts[nid].xy = xy
+
+        if pos:  # names apart: nodes are moved until no two names (and markers) overlap
+            pos = place_apart(fig, ax, pos, texts, radius, move)
+            if overlaps_out is not None:
+                overlaps_out.append(text_overlaps(fig, list(texts.values())))
+        # Edges under the nodes (drawn once the nodes have their places); parallel edges bend apart.
         pairs: Counter[tuple[str, str]] = Counter()
         rel_types = []
         for u, v, _k, d in g.edges(keys=True, data=True):
@@ -433,25 +463,6 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
             ax.add_patch(FancyArrowPatch(pos[u], pos[v], arrowstyle="-|>", mutation_scale=9, lw=1.0,
                                          color=spec.colour if spec else "#999999", alpha=0.8,
                                          shrinkA=9, shrinkB=9, connectionstyle=f"arc3,rad={rad}", zorder=1))
-        labels = []
-        for nid, d in g.nodes(data=True):
-            label = str(d.get("label") or "Other")
-            labels.append(label)
-            spec = onto.nodes.get(label)
-            focus = nid in (subgraph.graph.get("focus") or [])
-            x, y = pos[nid]
-            size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
-            ax.scatter([x], [y], s=size,
-                       c=onto.colour(label), marker=_MARKERS.get(spec.shape if spec else "dot", "o"),
-                       edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
-            ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
-                        ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
-                        zorder=3, bbox=_LABEL_BOX)
-        if pos:
-            xs, ys = zip(*pos.values(), strict=True)
-            span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-            ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
-            ax.set_ylim(min(ys) - 0.08 * span, max(ys) + 0.04 * span)
         handles = [Line2D([], [], marker=_MARKERS.get(onto.nodes[lab].shape, "o"), linestyle="",
                           markerfacecolor=onto.colour(lab), markeredgecolor="white", markersize=10, label=lab)
                    for lab in onto.nodes if lab in labels]
@@ -469,6 +480,13 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
                     else {"Software": "Portero Graph"})
         fig.savefig(buf, format=fmt, metadata=metadata, facecolor="white")
     return buf.getvalue()
+
+
+def image_label_overlaps(subgraph: nx.MultiDiGraph) -> int:
+    """Pairs of names that overlap in the PNG snapshot of ``subgraph``."""
+    found: list[int] = []
+    snapshot_image(subgraph, "png", overlaps_out=found)
+    return found[0] if found else 0
 
 
 # --- the command -------------------------------------------------------------------------------------
