@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 GAP = 4.0  # space kept between two boxes
+DAMP = 0.0  # how much a box pushed by k others is slowed (k ** -DAMP): measured fastest undamped
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def separate(boxes: Mapping[str, Box], pinned: frozenset[str] | set[str] = froze
         # not overshoot; half a pixel more ends the slow approach to "just touching".
         step = push.sum(axis=1)
         crowd = np.maximum(hit.sum(axis=1), 1)[:, None]
-        xy += step / np.sqrt(crowd) + np.sign(step) * 0.5
+        xy += step / crowd ** DAMP + np.sign(step) * 0.5
         if r >= 200 and r % 50 == 0:
             # A box squeezed between pinned ones can be pushed back and forth for ever: shake it out
             # (seeded, so the result stays the same for the same input).

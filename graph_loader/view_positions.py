@@ -26,7 +26,7 @@ import networkx as nx
 from .label_place import Box, make_room, separate
 from .layout import Point, place
 
-SEPARATE_UP_TO = 160  # views up to this many nodes get overlap-free labels (O(n^2) per round)
+SEPARATE_UP_TO = 120  # views up to this many nodes get overlap-free labels (O(n^2) per round)
 CHAR_W = 0.6  # average glyph width in ems (Helvetica/Arial at vis-network's sizes; a little generous)
 LINE_H = 1.25  # line height in ems
 INSIDE = {"box", "ellipse", "database", "text", "circle"}  # shapes that draw their label inside
@@ -59,6 +59,8 @@ def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | Non
     font = label_font(focused, inside)
     w = max(len(x) for x in lines) * font * CHAR_W
     h = len(lines) * font * LINE_H
+    if shape == "database":  # vis-network draws it as a square as wide as its label, the label on top
+        return Box(0.0, 0.0, w + 14, w + 14)
     if inside:
         return Box(0.0, 0.0, w + 14, h + 12)
     r = size if size is not None else node_size(g.degree(n)) * (1.35 if focused else 1.0)
