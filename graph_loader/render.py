@@ -38,6 +38,7 @@ LABEL_CHARS = 30  # longer names are cut on the canvas (the hover text has the f
 HOVER_CHARS = 220  # evidence sentences are cut in hover texts; the Actor page shows them whole
 EVENT_LABEL = "Event"
 EDGE_LABELS_UP_TO = 40  # edges in a view that still get their type written on them
+STRAIGHT_FROM = 150  # placed views with more nodes than this draw straight edges (faster to draw)
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +230,8 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
     net.options = _options(subgraph.number_of_nodes())
     if positions is not None:
         net.options["physics"] = {"enabled": False}
-        net.options["edges"]["smooth"] = {"type": "continuous"}  # "dynamic" needs physics
+        # "dynamic" needs physics; curves cost drawing time, so big views get straight edges.
+        net.options["edges"]["smooth"] = {"type": "continuous"} if n <= STRAIGHT_FROM else False
     return net
 
 

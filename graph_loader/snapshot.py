@@ -316,12 +316,15 @@ def snapshot_html(subgraph: nx.MultiDiGraph, title: str | None = None, caption: 
     ``caption`` defaults to :func:`sources_caption`; the creation date is always added.
     """
     from .render import to_pyvis_html
+    from .view_positions import positions
 
     onto = load_ontology()
     title = title or default_title(subgraph)
     text = f"{caption or sources_caption(subgraph)} {_made_line(subgraph)}"
-    page = to_pyvis_html(subgraph, onto, title=title, caption=text,
-                         focus=[f for f in subgraph.graph.get("focus") or [] if f in subgraph])
+    focus = [f for f in subgraph.graph.get("focus") or [] if f in subgraph]
+    # Laid out here: the page draws at once, names apart (graph_loader/view_positions.py).
+    page = to_pyvis_html(subgraph, onto, title=title, caption=text, focus=focus,
+                         positions=positions(subgraph, focus=set(focus)))
     head, sep, tail = page.rpartition("</body>")
     if not sep:
         raise SnapshotError("the rendered page has no </body>; cannot add the facts")
