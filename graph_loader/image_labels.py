@@ -16,6 +16,7 @@ from typing import Any
 from .label_place import Box, overlaps, separate
 
 ROUNDS = 6
+GAP_PX = 10.0  # room between two names in the image (pixels at its dpi), so that they read apart
 
 
 def _limits(ax: Any, pos: dict[str, tuple[float, float]]) -> None:
@@ -59,9 +60,10 @@ def place_apart(fig: Any, ax: Any, pos: dict[str, tuple[float, float]], texts: d
     for _ in range(ROUNDS):
         _limits(ax, pos)
         boxes = _boxes(fig, ax, pos, texts, radius_px)
-        if overlaps(boxes, gap=1.0) == 0:
+        if overlaps(boxes, gap=GAP_PX / 2) == 0:
             break
-        apart = separate(boxes, gap=3.0)
+        # Damped pushes keep the picture close to its layout (the browser view favours speed instead).
+        apart = separate(boxes, gap=GAP_PX, damp=0.0)
         inv = ax.transData.inverted()
         for n, (px, py) in apart.items():
             x, y = inv.transform((px, py))

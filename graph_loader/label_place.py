@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 GAP = 4.0  # space kept between two boxes
-DAMP = 0.0  # how much a box pushed by k others is slowed (k ** -DAMP): measured fastest undamped
+DAMP = 0.0  # how much a box pushed by k others is slowed (k ** -damp): fastest undamped in the browser view
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def overlaps(boxes: Mapping[str, Box] | list[Box], gap: float = 0.0) -> int:
 
 
 def separate(boxes: Mapping[str, Box], pinned: frozenset[str] | set[str] = frozenset(), *,
-             gap: float = GAP, rounds: int = 2000) -> dict[str, tuple[float, float]]:
+             gap: float = GAP, rounds: int = 2000, damp: float = DAMP) -> dict[str, tuple[float, float]]:
     """New positions for the nodes of ``boxes`` such that no two boxes overlap (closer than ``gap``).
 
     Nodes in ``pinned`` keep their position; so do all nodes when nothing overlaps. A pair of pinned
@@ -110,12 +110,12 @@ def separate(boxes: Mapping[str, Box], pinned: frozenset[str] | set[str] = froze
         # not overshoot; half a pixel more ends the slow approach to "just touching".
         step = push.sum(axis=1)
         crowd = np.maximum(hit.sum(axis=1), 1)[:, None]
-        xy += step / crowd ** DAMP + np.sign(step) * 0.5
+        xy += step / crowd ** damp + np.sign(step) * 0.5
         if r >= 200 and r % 50 == 0:
             # A box squeezed between pinned ones can be pushed back and forth for ever: shake it out
             # (seeded, so the result stays the same for the same input).
             stuck = hit.any(axis=1) & (free > 0)
-            xy[stuck] += rng.normal(0.0, 1.0, (int(stuck.sum()), 2)) * half[stuck] * 2
+            xy[stuck] += rng.normal(0.0, 1.0, (int(stuck.sum()), 2)) * half[stuck] * 0.3
     return {n: (boxes[n].x, boxes[n].y) if n in pinned else (round(float(x), 1), round(float(y), 1))
             for n, (x, y) in zip(names, xy, strict=True)}
 

@@ -382,6 +382,17 @@ def _layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
+def _page_layout(g: nx.MultiDiGraph, subgraph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """The positions the web page draws (:func:`graph_loader.view_positions.positions`), y pointing up;
+    the spring layout of :func:`_layout` for views too big to separate there."""
+    from .view_positions import SEPARATE_UP_TO, positions
+
+    if g.number_of_nodes() > SEPARATE_UP_TO:
+        return _layout(g)
+    focus = {f for f in subgraph.graph.get("focus") or [] if f in g}
+    return {n: (x, -y) for n, (x, y) in positions(g, focus=focus).items()}
+
+
 def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None,
                    caption: str | None = None, *, overlaps_out: list[int] | None = None) -> bytes:
     """A PNG or SVG picture of ``subgraph``: ontology colours and shapes, names as labels, a legend of
@@ -422,7 +433,7 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
         ax = fig.add_axes((0.02, 0.15, 0.76, 0.75))
         ax.set_axis_off()
         fig.text(0.02, 0.96, title, fontsize=15, fontweight="bold", va="top", wrap=False)
-        pos = _layout(g)
+        pos = _page_layout(g, subgraph)
         if not pos:
             ax.text(0.5, 0.5, "Nothing to show: the graph is empty.", ha="center", va="center", fontsize=12)
         labels = []

@@ -30,7 +30,9 @@ SEPARATE_UP_TO = 120  # views up to this many nodes get overlap-free labels (O(n
 CHAR_W = 0.6  # average glyph width in ems (Helvetica/Arial at vis-network's sizes; a little generous)
 LINE_H = 1.25  # line height in ems
 INSIDE = {"box", "ellipse", "database", "text", "circle"}  # shapes that draw their label inside
-VIEW_W, VIEW_H = 1100.0, 620.0  # the Explore graph's size in CSS pixels (about)
+# The Explore graph's size in CSS pixels: Streamlit's centred main column next to the sidebar, on a
+# 1400-pixel-wide window (measured in chromium); a wider window shows more around the same picture.
+VIEW_W, VIEW_H = 860.0, 620.0
 MIN_SCALE = 0.75  # the least zoom a view opens with: 15 px letters stay 11 px on screen
 DENSITY = 0.45  # the part of a view's area its nodes and labels may cover
 
@@ -61,6 +63,10 @@ def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | Non
     h = len(lines) * font * LINE_H
     if shape == "database":  # vis-network draws it as a square as wide as its label, the label on top
         return Box(0.0, 0.0, w + 14, w + 14)
+    if shape == "ellipse":  # vis-network: as wide as the text plus a line, twice as high as the text
+        return Box(0.0, 0.0, max(w + h, 2 * h) + 6, 2 * h + 6)
+    if shape == "circle":
+        return Box(0.0, 0.0, max(w, h) + 14, max(w, h) + 14)
     if inside:
         return Box(0.0, 0.0, w + 14, h + 12)
     r = size if size is not None else node_size(g.degree(n)) * (1.35 if focused else 1.0)
