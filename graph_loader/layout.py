@@ -4,8 +4,8 @@ vis-network's physics took 8.8 s to settle 300 nodes and 37 s for 1,000 in headl
 nodes with positions given and physics off draw in about a second. So the server lays the graph out
 with igraph's Fruchterman-Reingold (C code, BSD-licensed, well kept). Measured on the synthetic corpus's
 overview on this busy 2-core machine (``bench/bench_settle.py --layouts``, bench/RESULTS.md): igraph FR
-0.20 s at 300 nodes and 1.2 s at 1,000 (0.04 s and 0.17 s with its grid variant), Kamada-Kawai 0.17 s
-and 2.2 s, DrL 1.4 s and 4.1 s, networkx ``spring_layout`` with scipy 0.33 s and 7.6 s. FR keeps clusters
+0.23 s at 300 nodes and 1.05 s at 1,000 (0.04 s and 0.15 s with its grid variant), Kamada-Kawai 0.14 s
+and 2.7 s, DrL 1.6 s and 4.3 s, networkx ``spring_layout`` with scipy 0.32 s and 7.6 s. FR keeps clusters
 apart and takes per-node bounds (which pin the nodes already on screen); its grid variant is used from
 :data:`GRID_FROM` nodes up.
 

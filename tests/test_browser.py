@@ -302,6 +302,42 @@ def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser, sample_st
     assert _foreign(requests) == []
 
 
+def test_hostile_names_are_text_in_the_explore_graph(browser, tmp_path):
+    """Names and evidence sentences reach the graph component as data: drawn on the canvas and shown in
+    the hover as text, never run as markup."""
+    from graph_loader.sinks.embedded import write_store
+
+    g = new_graph()
+    sentence = f"They said {HOSTILE} on TV."
+    ev = Evidence("article:a", sentence, 0, len(sentence))
+    add_node(g, "person:x", "Person", HOSTILE, evidence=ev)
+    add_node(g, "agency:y", "Agency", "Agency Y")
+    add_edge(g, "person:x", "LEADS", "agency:y", evidence=ev)
+    store = tmp_path / "hostile.json"
+    write_store(g, store)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        with serve(store, tmp_path) as url:
+            page.goto(f"{url}/?focus=person:x")
+            _explore_graph(page, must_have="person:x")
+            assert page.evaluate("() => window.pgNetwork.body.data.nodes.get('person:x').label") != ""
+            x, y = _node_on_screen(page, "person:x")
+            page.mouse.move(x, y)
+            tip = page.locator("div.vis-tooltip")
+            tip.wait_for(state="visible", timeout=10_000)
+            assert sentence in tip.inner_text()
+            assert tip.evaluate("(el) => [...el.children].every((c) => c.tagName === 'BR')")
+            assert page.evaluate("() => window.pwned") is None and dialogs == []
+            assert page.locator("img[src='x']").count() == 0
+    finally:
+        page.close()
+    assert _foreign(requests) == []
+
+
 def test_hostile_names_are_text_in_the_browser(browser, tmp_path):
     g = new_graph()
     sentence = f"They said {HOSTILE} on TV."
