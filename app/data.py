@@ -35,6 +35,7 @@ from graph_loader.store import (
     left_out,
     open_store,
 )
+from graph_loader.view_positions import positions, readable_part
 
 RETRY_NEO4J_AFTER = 30.0  # seconds before a fallback to the embedded store tries Neo4j again
 # Answers are kept this long: a store file's changes are seen at once (its mtime is in the key), a Neo4j
@@ -122,7 +123,10 @@ class GraphView:
 
 def _graph_view(g: nx.MultiDiGraph, height: int, title: str | None, caption: str | None) -> GraphView:
     focus = tuple(g.graph.get("focus") or ())
-    html = to_pyvis_html(g, ontology(), height=f"{height}px", title=title, caption=caption, focus=list(focus))
+    # Laid out here, drawn at once in the browser (no physics), names apart.
+    pos = positions(g, focus=set(focus))
+    html = to_pyvis_html(g, ontology(), height=f"{height}px", title=title, caption=caption, focus=list(focus),
+                         positions=pos)
     nodes = sorted(((n, str(d.get("name") or n), str(d.get("label"))) for n, d in g.nodes(data=True)),
                    key=lambda x: (x[1].lower(), x[0]))
     return GraphView(html, tuple(nodes), g.number_of_edges(), left_out(g), focus)
@@ -133,8 +137,27 @@ def explore_view(_store: GraphStore, key: str, focus: str | None, hops: int, fil
                  height: int = 620, caption: str | None = None, *, hub: int = 0) -> GraphView:
     """The Explore page's graph: the neighbourhood of ``focus`` (not going through hubs of more than
     ``hub`` relationships), or the overview without one."""
-    g = _store.neighbourhood([focus], hops, filters, cap, hub) if focus else _store.overview(filters, cap)
+    g, _left = explore_graph(_store, key, focus, hops, filters, cap, hub)
     return _graph_view(g, height, None, caption)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
+def explore_graph(_store: GraphStore, key: str, focus: str | None, hops: int, filters: Filters, cap: int,
+                  hub: int = 0) -> tuple[nx.MultiDiGraph, int]:
+    """The graph the Explore page draws and how many nodes the overview left out so that every name
+    stays readable (:func:`graph_loader.view_positions.readable_part`; 0 for a focused view)."""
+    if focus:
+        return _store.neighbourhood([focus], hops, filters, cap, hub), 0
+    return readable_part(_store.overview(filters, cap))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_SECONDS)
+def explore_positions(_store: GraphStore, key: str, focus: str | None, hops: int, filters: Filters, cap: int,
+                      hub: int, fixed: tuple[tuple[str, float, float], ...]) -> dict[str, tuple[float, float]]:
+    """Where the Explore page draws each node (computed once per store version and view): ``fixed``
+    nodes, those already on the student's screen, keep their place."""
+    g, _left = explore_graph(_store, key, focus, hops, filters, cap, hub)
+    return positions(g, {n: (x, y) for n, x, y in fixed}, focus={focus} if focus else set())
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=CACHE_SECONDS)

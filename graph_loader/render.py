@@ -38,11 +38,12 @@ LABEL_CHARS = 30  # longer names are cut on the canvas (the hover text has the f
 HOVER_CHARS = 220  # evidence sentences are cut in hover texts; the Actor page shows them whole
 EVENT_LABEL = "Event"
 EDGE_LABELS_UP_TO = 40  # edges in a view that still get their type written on them
+STRAIGHT_FROM = 150  # placed views with more nodes than this draw straight edges (faster to draw)
 
 
 @lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
-    """The vis-network JS and CSS shipped with pyvis (read once)."""
+def vis_assets() -> tuple[str, str]:
+    """The vis-network JS and CSS shipped with pyvis (read once; also the app's graph component's)."""
     js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
     css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
     # Neither file may close the element it is inlined in.
@@ -173,14 +174,20 @@ _INSIDE = {"box", "ellipse", "database", "text", "circle"}
 
 
 def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *,
-                  height: str = "640px", focus: str | list[str] | None = None) -> Network:
-    """The pyvis :class:`Network` of ``subgraph``: colour and shape by ontology label, size by degree."""
+                  height: str = "640px", focus: str | list[str] | None = None,
+                  positions: dict[str, tuple[float, float]] | None = None) -> Network:
+    """The pyvis :class:`Network` of ``subgraph``: colour and shape by ontology label, size by degree.
+
+    With ``positions`` (canvas pixels, :mod:`graph_loader.view_positions`) every node is drawn there and
+    physics is off: the picture is drawn at once and stays put. Without, vis-network's physics lays it out.
+    """
     onto = ontology or load_ontology()
     focus_ids = {focus} if isinstance(focus, str) else set(focus or ())
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
-    # A big view is drawn zoomed out to fit: bigger letters keep its names readable.
+    # A big view laid out by physics is drawn zoomed out to fit: bigger letters keep its names readable.
+    # Placed views open at a readable zoom instead (their label boxes were sized for these fonts).
     n = subgraph.number_of_nodes()
-    bump = 0 if n <= 40 else 4 if n <= 120 else 8
+    bump = 0 if n <= 40 or positions is not None else 4 if n <= 120 else 8
     for nid, data in subgraph.nodes(data=True):
         label = display_label(data)
         colour = onto.colour(label)
@@ -205,6 +212,8 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
                             "strokeColor": "#ffffff", "color": "#1f2933"}
         if focused:
             opts["font"]["bold"] = True
+        if positions is not None and nid in positions:
+            opts["x"], opts["y"] = positions[nid]
         net.add_node(str(nid), label=canvas_label(data, name), shape=shape, **opts)
     # Edge labels help in a small view and clutter a big one (hover texts always name the relationship).
     edge_labels = subgraph.number_of_edges() <= EDGE_LABELS_UP_TO
@@ -217,6 +226,10 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
                      color={"color": colour, "highlight": "#1f2933", "hover": "#1f2933"}, arrows="to",
                      width=1 + min(article_count(data), 4), **opts)
     net.options = _options(subgraph.number_of_nodes())
+    if positions is not None:
+        net.options["physics"] = {"enabled": False}
+        # "dynamic" needs physics; curves cost drawing time, so big views get straight edges.
+        net.options["edges"]["smooth"] = {"type": "continuous"} if n <= STRAIGHT_FROM else False
     return net
 
 
@@ -302,12 +315,24 @@ _PAGE = """<!DOCTYPE html>
   var container = document.getElementById("pg-network");
   var network = new vis.Network(container, {{nodes: nodes, edges: edges}}, {options});
   window.pgNetwork = network;
-  // Stop the layout once it has settled, so the picture stays put; mark the page as drawn for snapshots.
-  network.once("stabilizationIterationsDone", function () {{
-    network.setOptions({{physics: false}});
-    network.fit();
-    document.body.setAttribute("data-stabilized", "1");
-  }});
+  var placed = {placed};
+  if (placed) {{
+    // Positions came with the nodes: fit, but never below a zoom where labels stay readable.
+    network.once("afterDrawing", function () {{
+      network.fit();
+      if (network.getScale() < {min_scale}) {{
+        network.moveTo({{position: {centre}, scale: {min_scale}}});
+      }}
+      document.body.setAttribute("data-stabilized", "1");
+    }});
+  }} else {{
+    // Stop the layout once it has settled, so the picture stays put; mark the page as drawn for snapshots.
+    network.once("stabilizationIterationsDone", function () {{
+      network.setOptions({{physics: false}});
+      network.fit();
+      document.body.setAttribute("data-stabilized", "1");
+    }});
+  }}
   network.on("afterDrawing", function () {{ document.body.setAttribute("data-drawn", "1"); }});
 }})();
 </script>
@@ -318,15 +343,25 @@ _PAGE = """<!DOCTYPE html>
 
 def to_pyvis_html(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *, height: str = "640px",
                   title: str | None = None, caption: str | None = None,
-                  focus: str | list[str] | None = None, legend: bool = True) -> str:
+                  focus: str | list[str] | None = None, legend: bool = True,
+                  positions: dict[str, tuple[float, float]] | None = None) -> str:
     """One self-contained HTML page drawing ``subgraph``; it loads nothing from the network.
 
     Nodes are coloured and shaped by their ontology label and sized by degree; ``focus`` ids get a dark
-    border. ``title`` and ``caption`` are shown above and below the graph as text.
+    border. ``title`` and ``caption`` are shown above and below the graph as text. With ``positions``
+    the nodes are drawn there at once (no physics), see :func:`build_network`.
     """
+    from .view_positions import MIN_SCALE
+
     onto = ontology or load_ontology()
-    vis_js, vis_css = _vis_assets()
-    net = build_network(subgraph, onto, height=height, focus=focus)
+    vis_js, vis_css = vis_assets()
+    net = build_network(subgraph, onto, height=height, focus=focus, positions=positions)
+    focus_ids = [focus] if isinstance(focus, str) else list(focus or ())
+    centre = (0.0, 0.0)
+    if positions:  # a view too big for a readable zoom opens on its focus, or on its middle
+        xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+        centre = positions.get(focus_ids[0]) if focus_ids and focus_ids[0] in positions else \
+            ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     n, m = subgraph.number_of_nodes(), subgraph.number_of_edges()
     aria = f"Graph of {n} nodes and {m} relationships" + (f": {title}" if title else "")
@@ -342,4 +377,7 @@ def to_pyvis_html(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
         nodes=script_json(nodes),
         edges=script_json(edges),
         options=script_json(json.loads(options)),
+        placed="true" if positions is not None else "false",
+        min_scale=MIN_SCALE,
+        centre=script_json({"x": centre[0], "y": centre[1]}),
     )

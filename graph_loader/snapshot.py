@@ -40,6 +40,7 @@ from typing import Any
 import networkx as nx
 
 from .atomic import atomic_write
+from .image_labels import place_apart, text_overlaps
 from .model import normalise_name
 from .ontology import Ontology, load_ontology
 from .store import EmbeddedStore, Filters, GraphStore, left_out
@@ -257,12 +258,15 @@ def snapshot_html(subgraph: nx.MultiDiGraph, title: str | None = None, caption: 
     ``caption`` defaults to :func:`sources_caption`; the creation date is always added.
     """
     from .render import to_pyvis_html
+    from .view_positions import positions
 
     onto = load_ontology()
     title = title or default_title(subgraph)
     text = f"{caption or sources_caption(subgraph)} {_made_line(subgraph)}"
-    page = to_pyvis_html(subgraph, onto, title=title, caption=text,
-                         focus=[f for f in subgraph.graph.get("focus") or [] if f in subgraph])
+    focus = [f for f in subgraph.graph.get("focus") or [] if f in subgraph]
+    # Laid out here: the page draws at once, names apart (graph_loader/view_positions.py).
+    page = to_pyvis_html(subgraph, onto, title=title, caption=text, focus=focus,
+                         positions=positions(subgraph, focus=set(focus)))
     head, sep, tail = page.rpartition("</body>")
     if not sep:
         raise SnapshotError("the rendered page has no </body>; cannot add the facts")
@@ -318,10 +322,24 @@ def _layout(g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
+def _page_layout(g: nx.MultiDiGraph, subgraph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """The positions the web page draws (:func:`graph_loader.view_positions.positions`), y pointing up;
+    the spring layout of :func:`_layout` for views too big to separate there."""
+    from .view_positions import SEPARATE_UP_TO, positions
+
+    if g.number_of_nodes() > SEPARATE_UP_TO:
+        return _layout(g)
+    focus = {f for f in subgraph.graph.get("focus") or [] if f in g}
+    return {n: (x, -y) for n, (x, y) in positions(g, focus=focus).items()}
+
+
 def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None,
-                   caption: str | None = None) -> bytes:
+                   caption: str | None = None, *, overlaps_out: list[int] | None = None) -> bytes:
     """A PNG or SVG picture of ``subgraph``: ontology colours and shapes, names as labels, a legend of
     the node labels and relationship types drawn, the title, the caption and the creation date.
+
+    No two names overlap (:mod:`graph_loader.image_labels`); ``overlaps_out``, when given, receives the
+    number of overlapping name pairs as drawn (for tests and ``bench/bench_settle.py``).
 
     In SVG every text stays text (``svg.fonttype: none``), so names can be searched and read aloud.
     """
@@ -353,17 +371,14 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
         ax = fig.add_axes((0.02, 0.15, 0.76, 0.75))
         ax.set_axis_off()
         fig.text(0.02, 0.96, title, fontsize=15, fontweight="bold", va="top", wrap=False)
-        pos = _layout(g)
+        pos = _page_layout(g, subgraph)
         if not pos:
             ax.text(0.5, 0.5, "Nothing to show: the graph is empty.", ha="center", va="center", fontsize=12)
-        # Edges first, so nodes sit on top.
+        labels, markers, texts, radius = _draw_nodes(ax, g, pos, onto, set(subgraph.graph.get("focus") or []),
+                                                     width, font)
+        pos = _names_apart(fig, ax, pos, markers, texts, radius, overlaps_out)
+        # Edges under the nodes, drawn once the nodes have their places.
         rel_types = _draw_edges(ax, g, pos, onto)
-        labels = _draw_nodes(ax, g, pos, onto, set(subgraph.graph.get("focus") or []), width, font)
-        if pos:
-            xs, ys = zip(*pos.values(), strict=True)
-            span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-            ax.set_xlim(min(xs) - 0.08 * span, max(xs) + 0.08 * span)
-            ax.set_ylim(min(ys) - 0.08 * span, max(ys) + 0.04 * span)
         _draw_legend(fig, onto, labels, rel_types)
         chars = int(width * 13)
         lines = (textwrap.wrap(caption, chars, max_lines=5, placeholder=" …")
@@ -374,6 +389,23 @@ def snapshot_image(subgraph: nx.MultiDiGraph, fmt: str, title: str | None = None
                     else {"Software": "Portero Graph"})
         fig.savefig(buf, format=fmt, metadata=metadata, facecolor="white")
     return buf.getvalue()
+
+
+def _names_apart(fig: Any, ax: Any, pos: dict[str, Any], markers: dict[str, Any], texts: dict[str, Any],
+                 radius: dict[str, float], overlaps_out: list[int] | None) -> dict[str, Any]:
+    """Nodes moved until no two names (and markers) overlap; the new positions. ``overlaps_out`` gets the
+    overlapping pairs left, as drawn."""
+    if not pos:
+        return pos
+
+    def move(nid: str, xy: tuple[float, float]) -> None:
+        markers[nid].set_offsets([xy])
+        texts[nid].xy = xy
+
+    pos = place_apart(fig, ax, pos, texts, radius, move)
+    if overlaps_out is not None:
+        overlaps_out.append(text_overlaps(fig, list(texts.values())))
+    return pos
 
 
 def _draw_edges(ax: Any, g: nx.MultiDiGraph, pos: dict[str, Any], onto: Ontology) -> list[str]:
@@ -397,22 +429,26 @@ def _draw_edges(ax: Any, g: nx.MultiDiGraph, pos: dict[str, Any], onto: Ontology
 
 
 def _draw_nodes(ax: Any, g: nx.MultiDiGraph, pos: dict[str, Any], onto: Ontology, focus_ids: set[str],
-                width: float, font: float) -> list[str]:
-    """Each node as a marker in its label's colour and shape, its name underneath; the labels drawn."""
+                width: float, font: float) -> tuple[list[str], dict[str, Any], dict[str, Any], dict[str, float]]:
+    """Each node as a marker in its label's colour and shape, its name underneath: the labels drawn, and
+    each node's marker, name and marker radius in pixels (for :func:`graph_loader.image_labels.place_apart`)."""
     labels = []
+    markers, texts, radius = {}, {}, {}
+    dpi = ax.figure.dpi
     for nid, d in g.nodes(data=True):
         label = str(d.get("label") or "Other")
         labels.append(label)
         focus = nid in focus_ids
         x, y = pos[nid]
         size = ((260 if focus else 110) + 18 * min(g.degree(nid), 12)) * (12 / width) ** 2
-        ax.scatter([x], [y], s=size,
-                   c=onto.colour(label), marker=onto.shape(label).marker,
-                   edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8, zorder=2)
-        ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
-                    ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
-                    zorder=3, bbox=_LABEL_BOX)
-    return labels
+        markers[nid] = ax.scatter([x], [y], s=size, c=onto.colour(label), marker=onto.shape(label).marker,
+                                  edgecolors="#222222" if focus else "white", linewidths=2 if focus else 0.8,
+                                  zorder=2)
+        texts[nid] = ax.annotate(_label_text(d, onto), (x, y), xytext=(0, -8), textcoords="offset points",
+                                 ha="center", va="top", fontsize=font, fontweight="bold" if focus else "normal",
+                                 zorder=3, bbox=_LABEL_BOX)
+        radius[nid] = math.sqrt(size) / 2 * dpi / 72  # marker size is in points squared
+    return labels, markers, texts, radius
 
 
 def _draw_legend(fig: Any, onto: Ontology, labels: list[str], rel_types: list[str]) -> None:
@@ -427,6 +463,13 @@ def _draw_legend(fig: Any, onto: Ontology, labels: list[str], rel_types: list[st
     if handles:
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 0.9), fontsize=9,
                    frameon=False, title="Legend", title_fontsize=10, alignment="left")
+
+
+def image_label_overlaps(subgraph: nx.MultiDiGraph) -> int:
+    """Pairs of names that overlap in the PNG snapshot of ``subgraph``."""
+    found: list[int] = []
+    snapshot_image(subgraph, "png", overlaps_out=found)
+    return found[0] if found else 0
 
 
 # --- the file ----------------------------------------------------------------------------------------

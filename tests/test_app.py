@@ -8,7 +8,6 @@ pages show the store's facts with their evidence, whichever store is behind them
 from __future__ import annotations
 
 import json
-import re
 import socket
 
 import pytest
@@ -19,6 +18,7 @@ from app.ui import md
 from graph_loader.ontology import load_ontology
 from graph_loader.render import script_json
 from graph_loader.store import EmbeddedStore, Filters, GraphStore, Neo4jStore, left_out
+from graph_loader.view_positions import readable_part
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -38,6 +38,18 @@ def graph_page(at: AppTest) -> str:
     frames = at.get("iframe")
     assert frames, "no graph drawn"
     return frames[0].proto.srcdoc
+
+
+def drawn(at: AppTest) -> dict[str, dict]:
+    """The nodes the Explore page's graph component was given, by id."""
+    comps = [e for e in at.get("bidi_component") if e.proto.component_name == "portero_graph"]
+    assert comps, "no graph drawn"
+    return {n["id"]: n for n in json.loads(comps[0].proto.json)["nodes"]}
+
+
+def readable_overview(store: GraphStore, filters: Filters, cap: int = 300) -> set[str]:
+    """The nodes the overview draws: the best connected, as many as stay readable."""
+    return set(readable_part(store.overview(filters, cap))[0])
 
 
 def sheinbaum(store: GraphStore) -> str:
@@ -63,7 +75,12 @@ def test_sidebar_names_the_store_in_use(store):
 def test_explore_overview_then_search_focuses_an_actor(store):
     at = run_app()
     overview = store.overview(NO_ARTICLES, 300)
-    assert f"The {overview.number_of_nodes()} most connected nodes" in text_of(at)
+    shown = readable_overview(store, NO_ARTICLES)
+    assert set(drawn(at)) == shown and 10 < len(shown) < overview.number_of_nodes()
+    assert f"The {len(shown)} most connected nodes" in text_of(at)
+    assert f"{overview.number_of_nodes() - len(shown)} less connected nodes are not drawn" in text_of(at)
+    # Positions come with the nodes; physics is off.
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in drawn(at).values())
 
     at.text_input(key="q").input("sheinbaum").run()
     assert not at.exception
@@ -72,13 +89,10 @@ def test_explore_overview_then_search_focuses_an_actor(store):
     view = store.neighbourhood([focus], 1, NO_ARTICLES, 300)
     assert f"**Claudia Sheinbaum** (Person) and everything within 1 hop: {view.number_of_nodes()} nodes" in \
         text_of(at)
-    page = graph_page(at)
-    nodes_json = re.search(r"var nodes = new vis\.DataSet\((.*?)\);\n", page).group(1)
-    drawn = {n["id"] for n in json.loads(nodes_json)}
-    assert drawn == set(view)
-    assert script_json("Claudia Sheinbaum")[1:-1] in page
-    # The focused actor is the default choice to open, and it links to its Actor page.
-    assert at.selectbox(key=f"open::{focus}").value == focus
+    nodes = drawn(at)
+    assert set(nodes) == set(view)
+    assert nodes[focus]["label"] == "Claudia Sheinbaum"
+    # The focused actor links to its Actor page.
     link = at.get("page_link")[0].proto
     assert link.page == "actor" and link.query_string == f"id={focus.replace(':', '%3A')}"
 
@@ -87,6 +101,9 @@ def test_explore_overview_then_search_focuses_an_actor(store):
     wider = store.neighbourhood([focus], 2, NO_ARTICLES, 300)
     assert wider.number_of_nodes() > view.number_of_nodes()
     assert f"within 2 hops: {wider.number_of_nodes()} nodes" in text_of(at)
+    # Stable positions: the nodes of the 1-hop view kept their place in the 2-hop view.
+    wider_nodes = drawn(at)
+    assert all((wider_nodes[n]["x"], wider_nodes[n]["y"]) == (nodes[n]["x"], nodes[n]["y"]) for n in nodes)
 
 
 def test_explore_shared_link_with_filters(store):
@@ -94,9 +111,9 @@ def test_explore_shared_link_with_filters(store):
     at = run_app(focus=focus, hops="2", labels="Person,Event", types="Denial")
     f = Filters(labels=("Person", "Event"), event_types=("Denial",))
     view = store.neighbourhood([focus], 2, f, 300)
-    shown = at.selectbox(key=f"open::{focus}").options
-    assert len(shown) == view.number_of_nodes() > 1
-    assert all(o.endswith("· Person") or (o.endswith("· Event") and o.startswith("Denial")) for o in shown)
+    shown = drawn(at)
+    assert set(shown) == set(view) and len(shown) > 1
+    assert all(view.nodes[n]["label"] == "Person" or view.nodes[n].get("event_type") == "Denial" for n in shown)
     assert at.pills(key="f_labels").value == ["Person", "Event"]
     assert at.multiselect(key="f_types").value == ["Denial"]
 
@@ -104,13 +121,13 @@ def test_explore_shared_link_with_filters(store):
 def test_explore_language_filter_keeps_what_articles_in_that_language_report(store):
     at = run_app(lang="es", labels="Person,Agency,Country,Event")
     assert at.selectbox(key="f_lang").value == "es"
-    expected = store.overview(Filters(labels=("Person", "Agency", "Country", "Event"), language="es"))
-    shown = at.selectbox(key="open::").options
-    assert len(shown) == expected.number_of_nodes() > 3
-    assert not any("Portero" in o for o in shown)  # told in English only
+    f = Filters(labels=("Person", "Agency", "Country", "Event"), language="es")
+    shown = drawn(at)
+    assert set(shown) == readable_overview(store, f) and len(shown) > 3
+    assert not any("Portero" in n["label"] for n in shown.values())  # told in English only
     at.selectbox(key="f_lang").set_value(None).run()
     assert "lang" not in at.query_params
-    assert len(at.selectbox(key="open::").options) > len(shown)
+    assert set(drawn(at)) == readable_overview(store, Filters(labels=f.labels)) != set(shown)
 
 
 def test_actor_page_says_each_source_s_language(store):
@@ -127,13 +144,13 @@ def test_explore_period_from_an_administration(store):
     assert at.radio(key="f_period").value == "Administration"
     assert at.selectbox(key="f_admin").value == admin.id
     expected = store.overview(Filters(labels=("Event",), administration=admin.id))
-    shown = at.selectbox(key="open::").options
-    assert len(shown) == expected.number_of_nodes() > 0
+    shown = drawn(at)
+    assert set(shown) == readable_overview(store, Filters(labels=("Event",), administration=admin.id))
+    assert len(shown) > 0
     assert all(str(d.get("date") or "") >= (admin.start or "") for _n, d in expected.nodes(data=True))
     at.radio(key="f_period").set_value("Any time").run()
     assert "admin" not in at.query_params
-    every_event = store.overview(Filters(labels=("Event",)))
-    assert len(at.selectbox(key="open::").options) == every_event.number_of_nodes()
+    assert set(drawn(at)) == readable_overview(store, Filters(labels=("Event",)))
 
 
 def test_explore_cap_says_what_was_left_out(store, clean_env):
@@ -142,7 +159,7 @@ def test_explore_cap_says_what_was_left_out(store, clean_env):
     full = store.overview(NO_ARTICLES)
     notice = "\n".join(e.value for e in at.info)
     assert f"Left out {full.number_of_nodes() - 8} nodes" in notice and "capped at 8 nodes" in notice
-    assert len(at.selectbox(key="open::").options) == 8
+    assert len(drawn(at)) == 8
 
 
 def test_explore_names_the_hubs_it_did_not_go_through(store, clean_env):
@@ -155,7 +172,7 @@ def test_explore_names_the_hubs_it_did_not_go_through(store, clean_env):
     notice = "\n".join(e.value for e in at.info)
     assert out.describe() in notice and "more than 3 relationships (PORTERO_HUB_DEGREE)" in notice
     assert "capped" not in notice  # nothing was left out by the cap
-    assert len(at.selectbox(key=f"open::{focus}").options) == view.number_of_nodes()
+    assert set(drawn(at)) == set(view)
 
 
 def test_classroom_mode_shows_only_the_graph_and_caption(store):

@@ -48,6 +48,32 @@ PAINTED = """() => {
 }"""
 
 
+# The same, for the Explore page's graph component (drawn in the page, no iframe).
+PAINTED_IN_PAGE = PAINTED.replace("#pg-network canvas", ".pg-graph canvas")
+
+
+def _explore_graph(page, timeout: float = 60.0, must_have: str | None = None, fewer_than: int | None = None):
+    """Wait until the Explore page's graph is drawn (holding ``must_have`` and fewer than ``fewer_than``
+    nodes, when given); returns the ids of its nodes."""
+    page.wait_for_function(
+        """([id, most]) => {
+            const net = window.pgNetwork, root = document.querySelector('.pg-graph[data-stabilized="1"]');
+            if (!net || !root || !net.body || !net.body.data) return false;
+            const ids = net.body.data.nodes.getIds();
+            return (!id || ids.includes(id)) && (!most || ids.length < most);
+        }""", arg=[must_have, fewer_than], timeout=timeout * 1000)
+    return page.evaluate("() => window.pgNetwork.body.data.nodes.getIds()")
+
+
+def _node_on_screen(page, nid: str) -> tuple[float, float]:
+    """Where node ``nid`` is drawn, in page coordinates."""
+    return tuple(page.evaluate("""(id) => {
+        const net = window.pgNetwork, p = net.getPositions([id])[id], d = net.canvasToDOM(p);
+        const r = document.querySelector('.pg-graph canvas').getBoundingClientRect();
+        return [r.left + d.x, r.top + d.y];
+    }""", nid))
+
+
 @pytest.fixture(scope="module")
 def browser():
     try:
@@ -156,30 +182,78 @@ def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
     try:
         page.goto(app_url)
         page.get_by_role("heading", name="Explore the graph").wait_for(timeout=60_000)
-        frame = _graph_frame(page)
-        assert frame.evaluate(PAINTED) > 5_000  # the canvas has really been drawn on
-        overview_nodes = frame.evaluate("() => window.pgNetwork.body.data.nodes.length")
-        assert overview_nodes > 20
+        overview = _explore_graph(page)
+        assert page.evaluate(PAINTED_IN_PAGE) > 5_000  # the canvas has really been drawn on
+        assert len(overview) > 10
+        assert page.locator("iframe").count() == 0  # the graph is part of the page
 
         box = page.get_by_label("Find an actor")
         box.fill("sheinbaum")
         box.press("Enter")
         page.get_by_text("and everything within 1 hop").wait_for(timeout=60_000)
-        frame = _graph_frame(page, must_have="person:claudia-sheinbaum")
-        label = frame.evaluate("() => window.pgNetwork.body.data.nodes.get('person:claudia-sheinbaum').label")
+        _explore_graph(page, must_have="person:claudia-sheinbaum", fewer_than=len(overview) + 100)
+        label = page.evaluate("() => window.pgNetwork.body.data.nodes.get('person:claudia-sheinbaum').label")
         assert label == "Claudia Sheinbaum"
-        assert frame.evaluate("() => window.pgNetwork.body.data.nodes.length") < overview_nodes
-        assert frame.evaluate(PAINTED) > 2_000
+        assert page.evaluate(PAINTED_IN_PAGE) > 2_000
         assert "focus=person%3Aclaudia-sheinbaum" in page.url  # the view is a shareable link
         _save(page, tmp_path, "explore-sheinbaum.png")
 
-        page.get_by_role("link", name="Open Claudia Sheinbaum").click()
+        page.get_by_role("link", name="Open Claudia Sheinbaum").click()  # the keyboard's way to the page
         page.get_by_role("heading", name="Claudia Sheinbaum", level=1).wait_for(timeout=60_000)
         assert "/actor" in page.url and "id=person%3Aclaudia-sheinbaum" in page.url
         page.get_by_role("heading", name="Related actors").wait_for()
         cited = page.get_by_text("Mexico says it has no deal with the DEA")  # some sit in "more sources"
         assert any(cited.nth(i).is_visible() for i in range(cited.count()))
         _save(page, tmp_path, "actor-sheinbaum.png")
+    finally:
+        page.close()
+    assert requests, "no request recorded"
+    assert _foreign(requests) == [], "the app must not reach any other host"
+
+
+def test_click_focuses_double_click_opens_the_actor_and_the_url_keeps_the_view(browser, app_url, tmp_path):
+    """A click on a node in the graph focuses the view on it (kept in the URL, so a reload shows the same
+    view, and nodes already drawn keep their place); a double click opens its Actor page."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    target = "person:claudia-sheinbaum"
+    try:
+        page.goto(app_url)
+        page.get_by_role("heading", name="Explore the graph").wait_for(timeout=60_000)
+        overview = _explore_graph(page, must_have=target)
+        before = page.evaluate("() => window.pgNetwork.getPositions()")
+        _save(page, tmp_path, "explore-overview.png")
+
+        # Hovering shows the evidence, as text.
+        x, y = _node_on_screen(page, target)
+        page.mouse.move(x, y)
+        tip = page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible", timeout=10_000)
+        assert tip.inner_text().startswith("Claudia Sheinbaum\nPerson")
+        # Text only: innerText turns line breaks into <br>, and nothing else is markup.
+        assert tip.evaluate("(el) => [...el.children].every((c) => c.tagName === 'BR')")
+
+        page.mouse.click(x, y)
+        page.get_by_text("Claudia Sheinbaum (Person) and everything within 1 hop").wait_for(timeout=60_000)
+        focused = _explore_graph(page, must_have=target, fewer_than=len(overview) + 200)
+        assert "focus=person%3Aclaudia-sheinbaum" in page.url
+        after = page.evaluate("() => window.pgNetwork.getPositions()")
+        kept = [n for n in focused if n in before]
+        assert target in kept
+        assert all(abs(after[n]["x"] - before[n]["x"]) < 0.5 and abs(after[n]["y"] - before[n]["y"]) < 0.5
+                   for n in kept), "nodes already on screen moved"
+        _save(page, tmp_path, "explore-clicked.png")
+
+        page.reload()
+        page.get_by_text("Claudia Sheinbaum (Person) and everything within 1 hop").wait_for(timeout=60_000)
+        again = _explore_graph(page, must_have=target)
+        assert sorted(again) == sorted(focused)
+
+        x, y = _node_on_screen(page, target)
+        page.mouse.dblclick(x, y)
+        page.get_by_role("heading", name="Claudia Sheinbaum", level=1).wait_for(timeout=60_000)
+        assert "/actor" in page.url and "id=person%3Aclaudia-sheinbaum" in page.url
     finally:
         page.close()
     assert requests, "no request recorded"
@@ -216,6 +290,42 @@ def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser, sample_st
             sidebar.get_by_text("Embedded store").wait_for(timeout=30_000)
             assert sidebar.get_by_text("Connections").is_visible()
             assert sidebar.get_by_text("common").count() == 0
+    finally:
+        page.close()
+    assert _foreign(requests) == []
+
+
+def test_hostile_names_are_text_in_the_explore_graph(browser, tmp_path):
+    """Names and evidence sentences reach the graph component as data: drawn on the canvas and shown in
+    the hover as text, never run as markup."""
+    from graph_loader.sinks.embedded import write_store
+
+    g = new_graph()
+    sentence = f"They said {HOSTILE} on TV."
+    ev = Evidence("article:a", sentence, 0, len(sentence))
+    add_node(g, "person:x", "Person", HOSTILE, evidence=ev)
+    add_node(g, "agency:y", "Agency", "Agency Y")
+    add_edge(g, "person:x", "LEADS", "agency:y", evidence=ev)
+    store = tmp_path / "hostile.json"
+    write_store(g, store)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        with serve(store, tmp_path) as url:
+            page.goto(f"{url}/?focus=person:x")
+            _explore_graph(page, must_have="person:x")
+            assert page.evaluate("() => window.pgNetwork.body.data.nodes.get('person:x').label") != ""
+            x, y = _node_on_screen(page, "person:x")
+            page.mouse.move(x, y)
+            tip = page.locator("div.vis-tooltip")
+            tip.wait_for(state="visible", timeout=10_000)
+            assert sentence in tip.inner_text()
+            assert tip.evaluate("(el) => [...el.children].every((c) => c.tagName === 'BR')")
+            assert page.evaluate("() => window.pwned") is None and dialogs == []
+            assert page.locator("img[src='x']").count() == 0
     finally:
         page.close()
     assert _foreign(requests) == []

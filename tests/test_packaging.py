@@ -50,3 +50,10 @@ def test_an_installed_copy_is_found_when_there_is_no_clone(tmp_path: Path):
     for name in MARKERS:
         assert project_dir(name) == CLONE / name  # the clone wins while there is one
         assert project_dir(name, (tmp_path / "no-clone", installed)) == installed / name
+
+
+def test_the_wheel_ships_the_graph_component_s_own_code():
+    """The Explore graph component reads its JS and CSS next to app/graph_component.py at run time."""
+    patterns = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["app"]
+    shipped = {f.name for pattern in patterns for f in (CLONE / "app").glob(pattern)}
+    assert {"graph_component.js", "graph_component.css"} <= shipped

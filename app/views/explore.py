@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui, view_cypher
+from app import data, graph_component, ui, view_cypher
 from graph_loader.model import normalise_name
 from graph_loader.settings import load_settings
-from graph_loader.store import Filters
+from graph_loader.store import Filters, left_out
 
 GRAPH_HEIGHT = 620
 HOPS = (1, 2, 3)
@@ -45,7 +45,11 @@ with st.sidebar:
     st.subheader("Filters")
     filters = ui.filter_controls(ctx, default_labels=default_labels)
 
-# --- focus: a search box, or the focus of a shared link -------------------------------------------------
+# --- focus: a click in the graph, a search box, or the focus of a shared link ---------------------------
+if "pg_clicked" in st.session_state:
+    # A node clicked on the last run: it becomes the focus (and the search box, which would win, is cleared).
+    st.session_state["q"] = ""
+    ui.set_params(focus=st.session_state.pop("pg_clicked"))
 ui.init_state("hops", int(ui.param("hops", "1")) if ui.param("hops", "1") in ("1", "2", "3") else 1)
 top = st.columns([3, 2, 1.3], vertical_alignment="bottom")
 text = top[0].text_input("Find an actor", key="q", placeholder="e.g. Sheinbaum, DEA, Sinaloa")
@@ -71,40 +75,50 @@ if focus and info is None:
 ui.set_params(focus=info.id if info else None, hops=hops if info and hops != 1 else None)
 
 # --- the graph ------------------------------------------------------------------------------------------
-view = data.explore_view(ctx.store, ctx.key, info.id if info else None, hops, filters, cap, GRAPH_HEIGHT,
-                         hub=hub)
+focus_id = info.id if info else None
+g, unreadable = data.explore_graph(ctx.store, ctx.key, focus_id, hops, filters, cap, hub)
 if info:
     st.markdown(f"**{ui.md(info.name)}** ({ui.md(info.label)}) and everything within {hops} "
-                f"hop{'s' if hops > 1 else ''}: {len(view.nodes)} nodes, {view.edges} relationships.")
+                f"hop{'s' if hops > 1 else ''}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships. "
+                "Click a node to focus on it, double-click it to open its page.")
 else:
-    st.markdown(f"The {len(view.nodes)} most connected nodes and their {view.edges} relationships. "
-                "Search for an actor to focus on it.")
-if view.left_out:
-    notes = [view.left_out.describe()]
-    if view.left_out.nodes:
+    st.markdown(f"The {g.number_of_nodes()} most connected nodes and their {g.number_of_edges()} relationships. "
+                "Click a node (or search for an actor) to focus on it; double-click it to open its page.")
+notes = []
+if unreadable:
+    notes.append(f"{unreadable} less connected nodes are not drawn, so that every name stays readable: focus "
+                 "on an actor or narrow the filters to see them.")
+out = left_out(g)
+if out:
+    notes.append(out.describe())
+    if out.nodes:
         notes.append(f"The view is capped at {cap} nodes (PORTERO_VIEW_CAP); narrow the filters or focus on "
                      "an actor to see them.")
-    if view.left_out.hubs:
+    if out.hubs:
         notes.append(f"A hub has more than {hub} relationships (PORTERO_HUB_DEGREE): it is drawn, but what lies "
                      "past it is not; focus on it to see its neighbours.")
+if notes:
     st.info(" ".join(notes))
-if not view.nodes:
+if not g.number_of_nodes():
     st.warning("Nothing matches these filters.")
 else:
-    ui.graph_frame(view.html, GRAPH_HEIGHT + 60)
+    # Nodes already on the student's screen keep their place; new ones are laid out around them.
+    before = st.session_state.get("pg_positions", {})
+    fixed = tuple(sorted((n, *before[n]) for n in g if n in before))
+    pos = data.explore_positions(ctx.store, ctx.key, focus_id, hops, filters, cap, hub, fixed)
+    st.session_state["pg_positions"] = pos
+    clicks = graph_component.graph(graph_component.drawing(g, pos, height=GRAPH_HEIGHT,
+                                                           focus=[focus_id] if focus_id else None))
+    if clicks.opened:
+        st.switch_page(ui.ACTOR_PAGE, query_params={"id": clicks.opened})
+    if clicks.clicked and clicks.clicked != focus_id and clicks.clicked in g:
+        st.session_state["pg_clicked"] = clicks.clicked
+        st.rerun()
+    if info:
+        st.page_link(ui.ACTOR_PAGE, label=f"Open {info.name}", icon=":material/person:",
+                     query_params={"id": info.id})
 
 # --- the same view in Cypher, for the console ----------------------------------------------------------
 cypher, cypher_params = view_cypher.explore_cypher(ctx.store, info.id if info else None, hops, filters, cap, hub)
 view_cypher.cypher_expander(cypher, cypher_params, f"The Explore view: {info.name}, {hops} hop{'s' if hops > 1 else ''}"
                    if info else "The Explore overview", key="explore_cypher")
-
-# --- from the graph to an actor page -------------------------------------------------------------------
-if view.nodes:
-    cols = st.columns([3, 2], vertical_alignment="bottom")
-    labels = {nid: f"{name} · {label}" for nid, name, label in view.nodes}
-    order = list(labels)
-    start = order.index(info.id) if info and info.id in order else 0
-    chosen = cols[0].selectbox("Open a node shown above", order, index=start, format_func=labels.get,
-                               key=f"open::{info.id if info else ''}")
-    cols[1].page_link(ui.ACTOR_PAGE, label=f"Open {labels[chosen].split(' · ')[0]}",
-                      icon=":material/person:", query_params={"id": chosen})
