@@ -178,13 +178,13 @@ class ClusterRun:
 
     def _note_retries(self, keys: list[str]) -> None:
         """Record the articles of ``keys`` whose tasks were on a worker when it was removed."""
-        wanted = set(keys)
-        hit: list[str] = []
+        position = {key: i for i, key in enumerate(keys)}
+        hit: set[str] = set()
         with contextlib.suppress(Exception):  # an older scheduler without events: nothing to add
             for _, event in self.client.get_events("all"):
                 if isinstance(event, dict) and event.get("action") == "remove-worker":
-                    hit += [k for k in event.get("processing-tasks", ()) if k in wanted and k not in hit]
-        for key in sorted(hit, key=keys.index):
+                    hit.update(k for k in event.get("processing-tasks", ()) if k in position)
+        for key in sorted(hit, key=position.__getitem__):
             self.retried += [a.path or a.id for a in self._keys.get(key, [])]
 
 
@@ -192,7 +192,8 @@ def _lost(exc: BaseException) -> WorkerLost | None:
     """A :class:`WorkerLost` for Dask's ``KilledWorker``, else None."""
     if type(exc).__name__ != "KilledWorker":
         return None
-    return WorkerLost("its Dask workers died while extracting it, and it was not run a third time")
+    return WorkerLost("a Dask worker died each time it was extracted, as many times as the scheduler allows "
+                      "(distributed.scheduler.allowed-failures); given up")
 
 
 @contextlib.contextmanager

@@ -4,7 +4,9 @@ Every test runs real Dask worker processes, each with the real spaCy pipeline, a
 store or the real local Neo4j. The graphs are compared with a plain ``portero load`` of the same files:
 the embedded store file byte for byte (so every node's name and lists too), Neo4j by ids and counts.
 One test SIGKILLs a worker mid-load and checks that every article is still loaded once and the summary
-names what was extracted again. The 500-article and kill tests are ``slow``.
+names what was extracted again; another kills the worker running the same task twice and checks that
+its articles are failures named with the reason, and every other article loaded. The 500-article and
+kill tests are ``slow``.
 """
 
 from __future__ import annotations
@@ -211,3 +213,51 @@ def test_an_address_that_answers_nothing_is_a_load_error_before_anything_is_read
         load_paths([SAMPLE_ARTICLES], settings=settings, progress=False,
                    cluster=f"127.0.0.1:{free_port()}")
     assert not (tmp_path / "h" / "graph.json").exists()
+
+
+@pytest.mark.slow
+def test_articles_whose_worker_dies_twice_are_failures_named_in_the_summary(synthetic500, tmp_path):
+    if distributed is None:
+        _unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from graph_loader.cluster import open_cluster
+
+    paths = sorted(synthetic500.glob("*.md"))[:40]
+    with open_cluster("local:1", load_settings().spacy_model) as run:
+        kills: list[int] = []
+        first: set[str] = set()  # the tasks on the worker killed first
+
+        def kill_the_worker_twice() -> None:
+            deadline = time.monotonic() + 120
+            while len(kills) < 2 and time.monotonic() < deadline:
+                processing = {w: set(keys) for w, keys in run.client.processing().items() if keys}
+                # The second time, only while one of the first victim's tasks runs again.
+                busy = [w for w, keys in processing.items() if not kills or keys & first]
+                if not busy:
+                    time.sleep(0.05)
+                    continue
+                try:
+                    pid = run.client.run(os.getpid, workers=busy[:1])[busy[0]]
+                except Exception:  # the worker is going away (killed a moment ago): ask again
+                    time.sleep(0.05)
+                    continue
+                if pid in kills:
+                    time.sleep(0.05)
+                    continue
+                time.sleep(0.3)  # inside the task
+                os.kill(pid, signal.SIGKILL)
+                kills.append(pid)
+                if not first:
+                    first.update(processing[busy[0]])
+
+        killer = threading.Thread(target=kill_the_worker_twice, daemon=True)
+        killer.start()
+        report = load_paths(paths, settings=_home(tmp_path, "h"), progress=False, cluster=run)
+        killer.join(5)
+    assert len(kills) == 2
+    names = {str(p) for p in paths}
+    failed = {f.split(": ", 1)[0] for f in report.failures}
+    # Every article is loaded or named as failed; those given up say why.
+    assert failed and failed <= names and set(report.loaded) | failed == names
+    assert not set(report.loaded) & failed
+    assert all("a Dask worker died each time it was extracted" in f for f in report.failures)
+    assert report.articles_loaded == len(names) - len(failed)
