@@ -66,6 +66,7 @@ class LoadReport:
     total_edges: int | None = None
     languages: Counter = field(default_factory=Counter)  # the language each read article was extracted in
     retried: list[str] = field(default_factory=list)  # articles extracted again after their worker died
+    split_groups: int = 0  # Neo4j transactions found too large for the server's memory, written in halves
 
     @property
     def ok(self) -> bool:
@@ -90,6 +91,9 @@ class LoadReport:
         if self.total_nodes is not None:
             lines.append(f"The graph now holds {self.total_nodes} nodes and {self.total_edges} relationships.")
         lines += [f"note: {n}" for n in self.notes]
+        if self.split_groups:
+            lines.append(f"note: {self.split_groups} transaction(s) were too large for Neo4j's transaction memory "
+                         "and were written in smaller ones (PORTERO_TRANSACTION_SIZE sets the size to start from)")
         if self.retried:
             lines.append(f"{len(self.retried)} article(s) extracted again after their worker died: "
                          + ", ".join(self.retried))
@@ -362,6 +366,7 @@ class TransactionGroup:
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
         self.items: list[Any] = []
+        self.extractions: list[Extraction] = []  # kept so that a group too large to write can be split
         self.graph = new_graph()
         self.elements = 0  # nodes plus relationships; networkx would count the edges node by node
 
@@ -378,12 +383,34 @@ class TransactionGroup:
         new = add_extraction(self.graph, ex)
         self.elements += new["nodes"] + new["edges"]
         self.items.append(item)
+        self.extractions.append(ex)
 
     def take(self) -> tuple[list[Any], nx.MultiDiGraph]:
-        """The group's items and graph; the group starts again empty."""
+        """The group's items and graph; the group starts again empty (see :meth:`halves` for its extractions)."""
         taken = self.items, self.graph
-        self.items, self.graph, self.elements = [], new_graph(), 0
+        self.taken = self.extractions
+        self.items, self.extractions, self.graph, self.elements = [], [], new_graph(), 0
         return taken
+
+    @staticmethod
+    def halves(items: list[Any], extractions: list[Extraction]
+               ) -> list[tuple[list[Any], list[Extraction], nx.MultiDiGraph]]:
+        """Two groups of half the articles each, with their graphs (for a transaction the server found too
+        large). Merging is order-independent for what is written, so the two halves write the same graph.
+
+        >>> from graph_loader.model import Article, Extraction
+        >>> exs = [Extraction(Article(f"article:{i}", "")) for i in range(3)]
+        >>> [(items, g.number_of_nodes()) for items, _, g in TransactionGroup.halves(["a", "b", "c"], exs)]
+        [(['a'], 1), (['b', 'c'], 2)]
+        """
+        half = len(items) // 2
+        out = []
+        for part_items, part_exs in ((items[:half], extractions[:half]), (items[half:], extractions[half:])):
+            g = new_graph()
+            for ex in part_exs:
+                add_extraction(g, ex)
+            out.append((part_items, part_exs, g))
+        return out
 
 
 def _load_embedded(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
@@ -426,7 +453,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
                 nlp: Any, extract: Extractor | None = None) -> LoadReport:
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from .sinks.neo4j import ensure_schema, write_group
+    from .sinks.neo4j import TransactionTooLarge, ensure_schema, write_group
 
     uri, db = settings.neo4j_uri, settings.neo4j_database
     driver = connect_neo4j(settings)  # before the slow extraction: fail fast
@@ -441,8 +468,22 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
         def write(group: TransactionGroup) -> None:
             items, g = group.take()
+            send(group, items, group.taken, g)
+
+        def send(group: TransactionGroup, items: list[Article], exs: list[Extraction], g: nx.MultiDiGraph) -> None:
             try:
-                stats = write_group(driver, g, db, settings.batch_size)
+                stats = write_group(driver, g, db, settings.batch_size, settings.max_retry_time)
+            except TransactionTooLarge as exc:
+                if len(items) > 1:  # split in two, and keep later groups below the size that failed
+                    group.size = max(1, min(group.size, (g.number_of_nodes() + g.number_of_edges()) // 2))
+                    report.split_groups += 1
+                    for part in TransactionGroup.halves(items, exs):
+                        send(group, *part)
+                    return
+                report.failures.append(_one_line(
+                    f"{items[0].path or items[0].id}: not written: too large for one Neo4j transaction ({exc}); "
+                    "give the server more memory (PORTERO_NEO4J_HEAP for the local one)", settings.neo4j_password))
+                return
             except (Neo4jError, DriverError, OSError) as exc:
                 reason = masked(reason_of(exc), settings)
                 for article in items:

@@ -58,7 +58,12 @@ def reason(exc: BaseException) -> str:
     >>> reason(OSError("Couldn't connect to 127.0.0.1:7691 (resolved to ('127.0.0.1:7691',)): Failed to x"))
     "OSError: Couldn't connect to 127.0.0.1:7691"
     """
-    text = re.sub(r"\s*\(resolved to .*?\)\)", "", " ".join(str(exc).split()))
+    from neo4j.exceptions import Neo4jError
+
+    # A server error's str() starts with "{code: ...} {message: ...}": its message alone says what happened.
+    # (Only a server error's: on the driver's own errors ``message`` is a preview feature that warns.)
+    said = (exc.message if isinstance(exc, Neo4jError) else None) or str(exc)
+    text = re.sub(r"\s*\(resolved to .*?\)\)", "", " ".join(said.split()))
     first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0].rstrip(":.")
     return one_line(f"{type(exc).__name__}: {first}", limit=160)
 

@@ -15,7 +15,7 @@ from graph_loader.model import Article, Claim, Entity, Event, Evidence, Extracti
 from graph_loader.ontology import OntologyError
 from graph_loader.sinks import embedded
 from graph_loader.sinks.embedded import FORMAT, FORMAT_VERSION, StoreError, read_store, write_store
-from graph_loader.sinks.neo4j import ensure_schema, write_graph, write_group
+from graph_loader.sinks.neo4j import TransactionTooLarge, ensure_schema, write_graph, write_group
 
 
 def _extraction(article_id: str, sentence: str, *, stance: str = "asserts", title: str = "") -> Extraction:
@@ -411,3 +411,21 @@ def _dump(driver, db) -> tuple[list, list]:
     rels = driver.execute_query("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, r.key AS k, b.id AS b, "
                                 "properties(r) AS p ORDER BY a, t, k, b", database_=db).records
     return [r.data() for r in nodes], [r.data() for r in rels]
+
+
+@pytest.mark.neo4j
+def test_a_group_too_large_for_the_servers_transaction_memory_is_refused_at_once_and_writes_nothing(
+        empty_neo4j, neo4j_settings):
+    """The server refuses a transaction larger than its ``db.memory.transaction.max`` (128 MB on the test
+    server); that is raised as ``TransactionTooLarge`` (not retried for the driver's retry time) and nothing
+    lands, so the loader can write the group in halves (tests/test_cluster.py loads 500 articles that way)."""
+    db = neo4j_settings.neo4j_database
+    g = new_graph()
+    for i in range(1500):  # 1,500 nodes of 100 kB each: about 150 MB in one transaction
+        g.add_node(f"person:p{i}", label="Person", name=f"Person {i}", note="x" * 100_000)
+    with pytest.raises(TransactionTooLarge, match="transaction"):
+        write_group(empty_neo4j, g, db)
+    assert empty_neo4j.execute_query("MATCH (n) RETURN count(n) AS n", database_=db).records[0]["n"] == 0
+    half = g.subgraph(list(g)[:100]).copy()
+    write_group(empty_neo4j, half, db)
+    assert empty_neo4j.execute_query("MATCH (n) RETURN count(n) AS n", database_=db).records[0]["n"] == 100

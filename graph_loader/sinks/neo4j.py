@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -206,6 +207,18 @@ def add_stats(total: dict[str, Any], part: Mapping[str, Any]) -> dict[str, Any]:
     return total
 
 
+class TransactionTooLarge(Exception):
+    """The server refused a transaction for want of transaction memory (``db.memory.transaction.max``).
+
+    Neo4j calls that a transient error (found at commit), so the driver's managed transactions would retry
+    the same transaction for their whole retry time, to fail again; :func:`write_group` raises this at
+    once instead, and the loader writes the group's articles in smaller transactions.
+    """
+
+
+_OUT_OF_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
 def _run_statements(tx: Any, statements: list[Statement]) -> dict[str, Any]:
     """Transaction function: run the statements, return their summed counters (re-run on retry)."""
     stats = empty_stats()
@@ -255,12 +268,38 @@ def write_graph(driver: Any, g: nx.MultiDiGraph, database: str = "neo4j",
 
 
 def write_group(driver: Any, g: nx.MultiDiGraph, database: str = "neo4j",
-                batch_size: int = 1000) -> dict[str, Any]:
+                batch_size: int = 1000, retry_time: float = 30.0) -> dict[str, Any]:
     """Write (merge) the graph of a group of articles in a single transaction: all of it lands, or none.
 
     ``portero load`` builds the group's graph while it extracts the articles (``loader.TransactionGroup``).
-    Raises ``OntologyError`` before anything is written when a label or type is not in the ontology.
+    Raises ``OntologyError`` before anything is written when a label or type is not in the ontology, and
+    :class:`TransactionTooLarge` when the server has not the memory for one transaction this size. Other
+    transient failures are retried for ``retry_time`` seconds, as the driver's managed transactions do.
     """
     with _gc_paused():  # the driver's encoding of the rows allocates as much as building them
         statements = graph_statements(g, batch_size)
-        return write_statements(driver, statements, database, one_transaction=True)
+        with driver.session(database=database) as session:
+            return _commit_retrying(session, statements, retry_time)
+
+
+def _commit_retrying(session: Any, statements: list[Statement], retry_time: float) -> dict[str, Any]:
+    """One explicit transaction, retried with growing pauses while the error is retryable and time is left."""
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    deadline, pause = time.monotonic() + retry_time, 0.5
+    while True:
+        try:
+            with session.begin_transaction() as tx:
+                stats = _run_statements(tx, statements)
+                tx.commit()
+                return stats
+        except Neo4jError as exc:
+            if exc.code == _OUT_OF_MEMORY:
+                raise TransactionTooLarge(exc.message or str(exc)) from None
+            if not exc.is_retryable() or time.monotonic() + pause > deadline:
+                raise
+        except DriverError as exc:
+            if not exc.is_retryable() or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause *= 2

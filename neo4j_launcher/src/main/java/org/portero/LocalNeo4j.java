@@ -24,9 +24,8 @@ import inet.ipaddr.IPAddressString;
  * DATA_DIR is the Neo4j home: the store goes to DATA_DIR/data and Neo4j's logs to DATA_DIR/logs. The heap is
  * set by the caller with -Xmx. Auth is on only when the environment variable PORTERO_NEO4J_INITIAL_PASSWORD
  * is non-empty (read from the environment, never from argv, so it does not show in {@code ps}); the password
- * of the {@code neo4j} user is then set to it. Optional system property {@code portero.tx_timeout} (e.g.
- * {@code 60s}) sets {@code db.transaction.timeout}; by default there is none and per-transaction timeouts
- * from the driver are honoured. System properties {@code portero.tx_memory_max} and {@code
+ * of the {@code neo4j} user is then set to it. There is no server-wide transaction timeout: the read-only
+ * console sets its own per transaction through the driver. System properties {@code portero.tx_memory_max} and {@code
  * portero.tx_memory_total_max} (e.g. {@code 128m}) set {@code db.memory.transaction.max} and {@code
  * dbms.memory.transaction.total.max}: a query that would need more heap fails alone instead of ending the
  * JVM. SIGTERM runs a shutdown hook that shuts the server down cleanly.
@@ -72,10 +71,6 @@ public final class LocalNeo4j {
                 // Bolt's event loops otherwise wait 5 s of quiet twice on shutdown (about 10 s per stop).
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 1)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(15));
-        String txTimeout = System.getProperty("portero.tx_timeout");
-        if (txTimeout != null && !txTimeout.isBlank()) {
-            builder.setConfig(GraphDatabaseSettings.transaction_timeout, parseDuration(txTimeout));
-        }
 
         // Without these, one read-only query (a string doubled in a loop, a huge list) can take the whole
         // heap; with them, that query fails with a memory error and every other transaction goes on.
@@ -138,19 +133,5 @@ public final class LocalNeo4j {
                 throw e;
             }
         }
-    }
-
-    private static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        if (t.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        return Duration.ofSeconds(Long.parseLong(t));
     }
 }
