@@ -367,6 +367,7 @@ class TransactionGroup:
         self.size = max(1, size)
         self.items: list[Any] = []
         self.extractions: list[Extraction] = []  # kept so that a group too large to write can be split
+        self.taken: list[Extraction] = []  # the extractions of the articles the last take() gave
         self.graph = new_graph()
         self.elements = 0  # nodes plus relationships; networkx would count the edges node by node
 
@@ -449,11 +450,59 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
         return report
 
 
+class _GroupWriter:
+    """Writes each transaction group to Neo4j and records what landed in the load's report.
+
+    A group the server has not the memory for is written in halves (and later groups are kept below the
+    size that failed); any other failure names the group's articles and stops the load (``_Neo4jLost``).
+    """
+
+    def __init__(self, driver: Any, settings: Settings, report: LoadReport) -> None:
+        self.driver, self.settings, self.report = driver, settings, report
+
+    def write(self, group: TransactionGroup) -> None:
+        """Take the group's articles and write them."""
+        items, g = group.take()
+        self._send(group, items, group.taken, g)
+
+    def _send(self, group: TransactionGroup, items: list[Article], exs: list[Extraction],
+              g: nx.MultiDiGraph) -> None:
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        from .sinks.neo4j import TransactionTooLarge, write_group
+
+        settings, report, uri = self.settings, self.report, self.settings.neo4j_uri
+        try:
+            stats = write_group(self.driver, g, settings.neo4j_database, settings.batch_size,
+                                settings.max_retry_time)
+        except TransactionTooLarge as exc:
+            if len(items) > 1:
+                group.size = max(1, min(group.size, (g.number_of_nodes() + g.number_of_edges()) // 2))
+                report.split_groups += 1
+                for part in TransactionGroup.halves(items, exs):
+                    self._send(group, *part)
+                return
+            report.failures.append(_one_line(
+                f"{items[0].path or items[0].id}: not written: too large for one Neo4j transaction ({exc}); "
+                "give the server more memory (PORTERO_NEO4J_HEAP for the local one)", settings.neo4j_password))
+            return
+        except (Neo4jError, DriverError, OSError) as exc:
+            reason = masked(reason_of(exc), settings)
+            for article in items:
+                report.failures.append(_one_line(f"{article.path or article.id}: not written: Neo4j at {uri} "
+                                                 f"failed ({reason})", settings.neo4j_password))
+            raise _Neo4jLost(f"Neo4j at {uri} failed while writing {len(items)} article(s): {reason}") from None
+        report.articles_loaded += len(items)
+        report.loaded += [article.path or article.id for article in items]
+        report.nodes_added.update(stats["nodes_by_label"])
+        report.edges_added.update(stats["relationships_by_type"])
+
+
 def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings, progress: bool,
                 nlp: Any, extract: Extractor | None = None) -> LoadReport:
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from .sinks.neo4j import TransactionTooLarge, ensure_schema, write_group
+    from .sinks.neo4j import ensure_schema
 
     uri, db = settings.neo4j_uri, settings.neo4j_database
     driver = connect_neo4j(settings)  # before the slow extraction: fail fast
@@ -466,35 +515,7 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         if articles and extract is None:
             nlp = _model(nlp, settings)
         extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
-        def write(group: TransactionGroup) -> None:
-            items, g = group.take()
-            send(group, items, group.taken, g)
-
-        def send(group: TransactionGroup, items: list[Article], exs: list[Extraction], g: nx.MultiDiGraph) -> None:
-            try:
-                stats = write_group(driver, g, db, settings.batch_size, settings.max_retry_time)
-            except TransactionTooLarge as exc:
-                if len(items) > 1:  # split in two, and keep later groups below the size that failed
-                    group.size = max(1, min(group.size, (g.number_of_nodes() + g.number_of_edges()) // 2))
-                    report.split_groups += 1
-                    for part in TransactionGroup.halves(items, exs):
-                        send(group, *part)
-                    return
-                report.failures.append(_one_line(
-                    f"{items[0].path or items[0].id}: not written: too large for one Neo4j transaction ({exc}); "
-                    "give the server more memory (PORTERO_NEO4J_HEAP for the local one)", settings.neo4j_password))
-                return
-            except (Neo4jError, DriverError, OSError) as exc:
-                reason = masked(reason_of(exc), settings)
-                for article in items:
-                    report.failures.append(_one_line(f"{article.path or article.id}: not written: Neo4j at {uri} "
-                                                     f"failed ({reason})", settings.neo4j_password))
-                raise _Neo4jLost(f"Neo4j at {uri} failed while writing {len(items)} article(s): {reason}") from None
-            report.articles_loaded += len(items)
-            report.loaded += [article.path or article.id for article in items]
-            report.nodes_added.update(stats["nodes_by_label"])
-            report.edges_added.update(stats["relationships_by_type"])
-
+        write = _GroupWriter(driver, settings, report).write
         group = TransactionGroup(settings.transaction_size)
         seen: set[int] = set()
         try:
