@@ -82,7 +82,7 @@ def test_client_gives_up_at_the_limit_when_the_server_never_answers(neo4j_driver
                                                                    monkeypatch):
     """With the nesting check lifted, 3,000 brackets overflow the server's parser, which never answers
     (the driver alone waited 121 s): the client stops at the limit plus its margin and says so."""
-    monkeypatch.setattr(query_mod, "MAX_NESTING", 10_000)
+    monkeypatch.setattr(query_mod.read_only, "MAX_NESTING", 10_000)
     began = time.monotonic()
     with pytest.raises(QueryTimeoutError, match=r"no answer from Neo4j within the time limit of 2 s"):
         run_read_only(neo4j_driver, DEEP, database=neo4j_settings.neo4j_database, timeout_s=2)
