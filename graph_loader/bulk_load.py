@@ -21,7 +21,6 @@ What the CSV format cannot say is not said (an empty list is no property; see
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
 import tempfile
 from collections import Counter
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .graph import add_extraction, new_graph
-from .loader import LoadError, LoadReport, connect_neo4j
+from .loader import LoadError, LoadReport, connect_neo4j, merge_each
 from .settings import Settings
 
 COUNT_NODES = "MATCH (n) RETURN count(n) AS c"
@@ -64,8 +63,6 @@ def check_empty_local(settings: Settings) -> None:
 def _graph(articles: list, report: LoadReport, settings: Settings, progress: bool, nlp: Any,
            cluster: Any) -> Any:
     """The articles merged into one graph, as ``portero load`` merges them (failures noted in ``report``)."""
-    from . import loader
-
     g = new_graph()
     with contextlib.ExitStack() as stack:
         if cluster:
@@ -76,15 +73,13 @@ def _graph(articles: list, report: LoadReport, settings: Settings, progress: boo
             except ClusterError as exc:
                 raise LoadError(str(exc)) from None
         else:
-            nlp = loader._model(nlp, settings) if articles else nlp
-            extract = functools.partial(loader._local_extractions, nlp=nlp, settings=settings)
-        with loader._progress(len(articles), "a bulk import", progress) as bar:
-            for article, result in extract(articles):
-                ex = loader._prepared(article, result, report)
-                if ex is not None and loader._merged(functools.partial(add_extraction, g), article, ex, report):
-                    report.articles_loaded += 1
-                    report.loaded.append(article.path or article.id)
-                bar.update(1)
+            extract = None  # this machine's processes
+        each = merge_each(articles, report, settings, progress, nlp, extract, "a bulk import",
+                          lambda _article, ex: add_extraction(g, ex))
+        for article, merged in each:
+            if merged:
+                report.articles_loaded += 1
+                report.loaded.append(article.path or article.id)
     return g
 
 

@@ -106,10 +106,10 @@ class PipelinePlugin(WorkerPlugin):
 def extract_chunk(chunk: list[Article], model: str) -> list[Extraction | Exception]:
     """In a worker: each article's extraction, or the exception it raised (the others still come back)."""
     from .extract import extract_article, extract_articles, load_nlp
-    from .loader import _extracted
+    from .loader import each_extraction
 
     nlp = load_nlp(model)
-    return [result for _, result in _extracted(chunk, nlp, 1, extract_article, extract_articles)]
+    return [result for _, result in each_extraction(chunk, nlp, 1, extract_article, extract_articles)]
 
 
 @dataclass

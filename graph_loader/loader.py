@@ -170,14 +170,17 @@ def _extractions(articles: list[Article], nlp: Any,
             _LIBC = ctypes.CDLL(None, use_errno=True)
     _WORKER_PARENT = os.getpid()
     try:
-        yield from _extracted(articles, nlp, workers, extract_article, extract_articles)
+        yield from each_extraction(articles, nlp, workers, extract_article, extract_articles)
     finally:
         _WORKER_PARENT = None
 
 
-def _extracted(articles: list[Article], nlp: Any, workers: int, extract_article: Callable[..., Extraction],
+def each_extraction(articles: list[Article], nlp: Any, workers: int, extract_article: Callable[..., Extraction],
                extract_articles: Callable[..., Iterator[Extraction]]
                ) -> Iterator[tuple[Article, Extraction | Exception]]:
+    """Each article with its extraction from ``extract_articles`` (``workers`` processes), or with the
+    exception it raised; after a failure the rest are extracted one by one, so one bug costs one article.
+    A cluster's workers call this on their chunks (``graph_loader.cluster``)."""
     it = extract_articles(articles, nlp, n_process=workers)
     for i, article in enumerate(articles):
         try:
@@ -293,6 +296,26 @@ def load_paths(paths: Iterable[str | Path], to: str = "embedded", settings: Sett
     if to == "embedded":
         return _load_embedded(articles, report, settings, progress, nlp)
     return _load_neo4j(articles, report, settings, progress, nlp)
+
+
+def merge_each(articles: list[Article], report: LoadReport, settings: Settings, progress: bool, nlp: Any,
+               extract: Extractor | None, where: str, add: Callable[[Article, Extraction], Any]
+               ) -> Iterator[tuple[Article, bool]]:
+    """Extract each article (in this machine's processes, or with ``extract``: a cluster's), apply its
+    curation and merge it with ``add(article, extraction)``; yield it with whether it was merged.
+
+    Every load path reads articles this way (the embedded store, Neo4j's transaction groups, the bulk
+    import); a failed extraction, curation or merge is recorded in ``report`` and yields ``False``.
+    Progress is shown on stderr as "Loading into <where>".
+    """
+    if extract is None:
+        nlp = _model(nlp, settings) if articles else nlp
+        extract = functools.partial(_local_extractions, nlp=nlp, settings=settings)
+    with _progress(len(articles), where, progress) as bar:
+        for article, result in extract(articles):
+            ex = _prepared(article, result, report)
+            bar.update(1)
+            yield article, ex is not None and _merged(functools.partial(add, article), article, ex, report)
 
 
 def _model(nlp: Any, settings: Settings) -> Any:
@@ -428,17 +451,13 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
             g = read_store(path) if path.exists() else new_graph()
         except StoreError as exc:
             raise LoadError(f"{exc} - it was left untouched; move it away to start a new store") from None
-        if articles and extract is None:
-            nlp = _model(nlp, settings)
-        extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
         old_nodes, old_edges = set(g.nodes), set(g.edges(keys=True))
-        with _progress(len(articles), "the embedded store", progress) as bar:
-            for article, result in extract(articles):
-                ex = _prepared(article, result, report)
-                if ex is not None and _merged(functools.partial(add_extraction, g), article, ex, report):
-                    report.articles_loaded += 1
-                    report.loaded.append(article.path or article.id)
-                bar.update(1)
+        each = merge_each(articles, report, settings, progress, nlp, extract, "the embedded store",
+                          lambda _article, ex: add_extraction(g, ex))
+        for article, merged in each:
+            if merged:
+                report.articles_loaded += 1
+                report.loaded.append(article.path or article.id)
         if report.articles_loaded:
             try:
                 write_store(g, path)
@@ -512,23 +531,17 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
         except (Neo4jError, DriverError) as exc:
             raise LoadError(_one_line(f"Neo4j at {uri}: cannot create the schema: {exc}",
                                       settings.neo4j_password)) from None
-        if articles and extract is None:
-            nlp = _model(nlp, settings)
-        extract = extract or functools.partial(_local_extractions, nlp=nlp, settings=settings)
         write = _GroupWriter(driver, settings, report).write
         group = TransactionGroup(settings.transaction_size)
         seen: set[int] = set()
         try:
-            with _progress(len(articles), "Neo4j", progress) as bar:
-                for article, result in extract(articles):
-                    seen.add(id(article))
-                    ex = _prepared(article, result, report)
-                    bar.update(1)
-                    merged = ex is not None and _merged(functools.partial(group.add, article), article, ex, report)
-                    if merged and group.full:
-                        write(group)
-                if group.items:
+            for article, merged in merge_each(articles, report, settings, progress, nlp, extract, "Neo4j",
+                                              group.add):
+                seen.add(id(article))
+                if merged and group.full:
                     write(group)
+            if group.items:
+                write(group)
         except _Neo4jLost as lost:
             # What was merged but not yet sent, and what was never read, is named too: nothing is lost silently.
             rest = [a for a in group.take()[0]] + [a for a in articles if id(a) not in seen]
