@@ -52,20 +52,37 @@ def masked(text: object, settings: Settings | None) -> str:
     return one_line(text, (settings.neo4j_password or "") if settings is not None else "")
 
 
+_DRIVER_ADDRESS = re.compile(r"IPv[46]Address\(\('([^']*)', (\d+)\)\)")
+_RESOLVED = re.compile(r"\s*\(Resolved[^()]*\(\([^()]*\)\)\)")
+
+
 def reason(exc: BaseException) -> str:
-    """An exception as a short reason: its kind and its first sentence (the driver repeats addresses).
+    """An exception as a short reason: its kind and its first sentence, in words, not the driver's
+    internals (addresses resolved, "defunct connection").
 
     >>> reason(OSError("Couldn't connect to 127.0.0.1:7691 (resolved to ('127.0.0.1:7691',)): Failed to x"))
     "OSError: Couldn't connect to 127.0.0.1:7691"
+    >>> from neo4j.exceptions import IncompleteCommit, SessionExpired
+    >>> reason(IncompleteCommit("Failed to read from defunct connection IPv4Address(('127.0.0.1', 7691)) "
+    ...                         "(ResolvedIPv4Address(('127.0.0.1', 7691)))"))
+    'IncompleteCommit: the connection was lost during a commit, which may or may not have landed'
+    >>> reason(SessionExpired("Failed to read from defunct connection IPv4Address(('127.0.0.1', 7691))"))
+    'SessionExpired: the connection to 127.0.0.1:7691 was lost'
     """
-    from neo4j.exceptions import Neo4jError
+    from neo4j.exceptions import IncompleteCommit, Neo4jError
 
+    kind = type(exc).__name__
+    if isinstance(exc, IncompleteCommit):
+        return f"{kind}: the connection was lost during a commit, which may or may not have landed"
     # A server error's str() starts with "{code: ...} {message: ...}": its message alone says what happened.
     # (Only a server error's: on the driver's own errors ``message`` is a preview feature that warns.)
     said = (exc.message if isinstance(exc, Neo4jError) else None) or str(exc)
+    said = _DRIVER_ADDRESS.sub(r"\1:\2", _RESOLVED.sub("", said))
+    said = re.sub(r"Failed to (?:read from|write data to) defunct connection (\S+)",
+                  r"the connection to \1 was lost", said)
     text = re.sub(r"\s*\(resolved to .*?\)\)", "", " ".join(said.split()))
     first = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0].rstrip(":.")
-    return one_line(f"{type(exc).__name__}: {first}", limit=160)
+    return one_line(f"{kind}: {first}", limit=160)
 
 
 def driver(settings: Settings, *, connect_timeout: float | None = None, pool_size: int | None = None) -> Any:
