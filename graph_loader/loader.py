@@ -67,6 +67,7 @@ class LoadReport:
     languages: Counter = field(default_factory=Counter)  # the language each read article was extracted in
     retried: list[str] = field(default_factory=list)  # articles extracted again after their worker died
     split_groups: int = 0  # Neo4j transactions found too large for the server's memory, written in halves
+    perhaps_written: int = 0  # failed articles whose commit was cut off: they may have landed
 
     @property
     def ok(self) -> bool:
@@ -486,7 +487,7 @@ class _GroupWriter:
 
     def _send(self, group: TransactionGroup, items: list[Article], exs: list[Extraction],
               g: nx.MultiDiGraph) -> None:
-        from neo4j.exceptions import DriverError, Neo4jError
+        from neo4j.exceptions import DriverError, IncompleteCommit, Neo4jError
 
         from .sinks.neo4j import TransactionTooLarge, write_group
 
@@ -507,8 +508,12 @@ class _GroupWriter:
             return
         except (Neo4jError, DriverError, OSError) as exc:
             reason = masked(reason_of(exc), settings)
+            # A commit cut off by a lost connection may have landed: saying "not written" would be a guess.
+            cut_off = isinstance(exc, IncompleteCommit)
+            fate = "perhaps written" if cut_off else "not written"
+            report.perhaps_written += len(items) if cut_off else 0
             for article in items:
-                report.failures.append(_one_line(f"{article.path or article.id}: not written: Neo4j at {uri} "
+                report.failures.append(_one_line(f"{article.path or article.id}: {fate}: Neo4j at {uri} "
                                                  f"failed ({reason})", settings.neo4j_password))
             raise _Neo4jLost(f"Neo4j at {uri} failed while writing {len(items)} article(s): {reason}") from None
         report.articles_loaded += len(items)
@@ -546,8 +551,10 @@ def _load_neo4j(articles: list[Article], report: LoadReport, settings: Settings,
             # What was merged but not yet sent, and what was never read, is named too: nothing is lost silently.
             rest = [a for a in group.take()[0]] + [a for a in articles if id(a) not in seen]
             report.failures += [f"{a.path or a.id}: not written: the load stopped when Neo4j failed" for a in rest]
+            perhaps = report.perhaps_written
+            maybe = f", {perhaps} more perhaps (load them again to be sure)" if perhaps else ""
             raise LoadError(f"{lost} ({report.articles_loaded} of {len(articles)} article(s) were written "
-                            "before; every file not written is named above)", report) from None
+                            f"before{maybe}; every file not written is named above)", report) from None
         with contextlib.suppress(Neo4jError, DriverError):
             report.total_nodes = driver.execute_query(COUNT_NODES, database_=db).records[0]["n"]
             report.total_edges = driver.execute_query(COUNT_RELATIONSHIPS, database_=db).records[0]["n"]

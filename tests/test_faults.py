@@ -277,14 +277,18 @@ def test_neo4j_killed_mid_load_then_reload_matches_clean_load(killable_neo4j, tm
     written, tried = int(loaded.group(1)), int(loaded.group(2))
     assert tried == len(list(folder.glob("*.md")))
     not_written = {line.split(": ")[1] for line in lines if ": not written: " in line}
+    # A kill between the server's commit and its reply leaves that transaction's articles unknown: named so.
+    perhaps = {line.split(": ")[1] for line in lines if ": perhaps written: " in line}
     refused = {line.split(": ")[1] for line in clean.stderr.splitlines()} - {""}
-    assert written + len(not_written | refused) == tried, (written, len(not_written), len(refused), tried)
+    assert written + len(not_written | perhaps | refused) == tried, (written, len(not_written), len(perhaps),
+                                                                      len(refused), tried)
     assert lines[-1].startswith("portero: Neo4j at ") and f"({written} of {tried} article(s) were written" in lines[-1]
+    assert (f"{len(perhaps)} more perhaps" in lines[-1]) == bool(perhaps), lines[-1]
 
     neo4j_server.start(neo4j_settings)
-    # What the summary says was written is what the database holds.
-    assert neo4j_driver.execute_query("MATCH (a:Article) RETURN count(a) AS c",
-                                      database_=db).records[0]["c"] == written
+    # What the summary says was written is what the database holds, give or take the cut-off commit.
+    held = neo4j_driver.execute_query("MATCH (a:Article) RETURN count(a) AS c", database_=db).records[0]["c"]
+    assert held in {written, written + len(perhaps)}, (held, written, len(perhaps))
     partial = _counts(neo4j_driver, db)
     # What the crash cost before the re-run (shown with pytest -s).
     print(f"\nclean load: {expected['nodes']} nodes, {expected['relationships']} relationships; "
