@@ -51,6 +51,17 @@ except ImportError:  # pragma: no cover - the test extra installs it
 LOCAL = re.compile(r"local:(\S*)")
 CONNECT_TIMEOUT = "10s"  # a scheduler that does not answer within this is reported, not waited for
 LOCAL_ALLOWED_FAILURES = 1  # a task is run again once after its worker dies; the second death fails it
+# Dask settings for the workers of a load. Dask's defaults suit workers holding large arrays; ours
+# allocate and free many small objects per article, and two of those defaults cost them CPU (measured
+# per worker in bench/RESULTS.md, "Past one machine"): glibc told to give memory back to the system
+# past 64 kB free (MALLOC_TRIM_THRESHOLD_) made extraction 12% slower, and the profiler sampling each
+# task's stack every 10 ms for a dashboard about 2-3% more. ``local:N`` applies them; for workers of
+# your own, ``python -m graph_loader.cluster`` prints them as a Dask configuration file.
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,  # None: not set at all
+    "distributed.worker.profile.enabled": False,
+}
+LOCAL_CONFIG = {"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES, **WORKER_CONFIG}
 MAX_CHUNK = 16  # articles per task, as the worker processes of a plain load take them
 IN_FLIGHT_PER_WORKER = 4  # tasks sent ahead per worker: each busy, none holding much of the corpus
 
@@ -217,8 +228,7 @@ def open_cluster(address: str, model: str) -> Iterator[ClusterRun]:
         stack.callback(quiet.setLevel, quiet.level)
         quiet.setLevel(logging.CRITICAL)
         if kind == "local":
-            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}), \
-                    warnings.catch_warnings():
+            with dask.config.set(LOCAL_CONFIG), warnings.catch_warnings():
                 # Another cluster on this machine holds the default status port; a free one is taken.
                 warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")
                 cluster = stack.enter_context(LocalCluster(
@@ -256,3 +266,33 @@ def extracting_on(cluster: str | ClusterRun, model: str, retried: list[str]
             yield run.extractions
         finally:
             retried += run.retried[before:]
+
+
+def worker_config_yaml() -> str:
+    """:data:`WORKER_CONFIG` as a Dask configuration file, for ``~/.config/dask/`` on worker machines.
+
+    >>> print(worker_config_yaml())  # doctest: +NORMALIZE_WHITESPACE
+    # Portero Graph's settings for Dask workers (python -m graph_loader.cluster)
+    distributed:
+      nanny:
+        pre-spawn-environ:
+          MALLOC_TRIM_THRESHOLD_: null
+      worker:
+        profile:
+          enabled: false
+    """
+    import yaml
+
+    tree: dict[str, Any] = {}
+    for dotted, value in WORKER_CONFIG.items():
+        *parents, leaf = dotted.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    head = "# Portero Graph's settings for Dask workers (python -m graph_loader.cluster)\n"
+    return head + yaml.safe_dump(tree, default_flow_style=False, sort_keys=False).rstrip("\n")
+
+
+if __name__ == "__main__":
+    print(worker_config_yaml())

@@ -11,6 +11,7 @@ kill tests are ``slow``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -120,6 +121,77 @@ def test_a_bad_cluster_address_is_one_line_and_the_store_is_kept(tmp_path, monke
         assert len(lines) == 1 and lines[0].startswith(expected), captured.err
         assert time.monotonic() - began < 30
         assert store.read_bytes() == sample_store.read_bytes()
+
+
+def test_local_workers_run_without_memory_trimming_or_the_profiler(local2) -> None:
+    """The two Dask defaults that slowed extraction (cluster.LOCAL_CONFIG) are off in the workers themselves."""
+    import os
+
+    import dask
+
+    seen = local2.client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                                      dask.config.get("distributed.worker.profile.enabled")))
+    assert len(seen) == 2 and set(seen.values()) == {(None, False)}, seen
+
+
+def test_the_printed_worker_config_is_what_dask_reads_on_a_worker_machine(tmp_path: Path) -> None:
+    """``python -m graph_loader.cluster > ~/.config/dask/portero.yaml`` (docs/scale.md) sets what local:N sets."""
+    import subprocess
+
+    if distributed is None:
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    printed = subprocess.run([sys.executable, "-m", "graph_loader.cluster"], capture_output=True, text=True,
+                             check=True, cwd=ROOT).stdout
+    (tmp_path / "portero.yaml").write_text(printed)
+    read = subprocess.run([sys.executable, "-c", "import dask, distributed, json; print(json.dumps(["
+                           "dask.config.get('distributed.nanny.pre-spawn-environ'), "
+                           "dask.config.get('distributed.worker.profile.enabled')]))"],
+                          capture_output=True, text=True, check=True, env={**os.environ, "DASK_CONFIG": str(tmp_path)})
+    environ, profiling = json.loads(read.stdout)
+    assert environ["MALLOC_TRIM_THRESHOLD_"] is None and environ["OMP_NUM_THREADS"] == 1 and profiling is False
+
+
+@pytest.mark.slow
+def test_a_scheduler_and_workers_started_by_dasks_own_commands_load_the_samples(tmp_path: Path) -> None:
+    """The path for several machines (docs/scale.md), each part a process tree of its own as on another
+    host: ``dask scheduler``, ``dask worker`` with the printed configuration, ``portero load --cluster``."""
+    import subprocess
+
+    if distributed is None:
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    from distributed import Client
+
+    config = tmp_path / "dask-config"
+    config.mkdir()
+    (config / "portero.yaml").write_text(subprocess.run(
+        [sys.executable, "-m", "graph_loader.cluster"], capture_output=True, text=True, check=True).stdout)
+    dask, port = str(Path(sys.executable).with_name("dask")), free_port()
+    address, env = f"tcp://127.0.0.1:{port}", {**os.environ, "DASK_CONFIG": str(config)}
+    quiet = {"env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": tmp_path}
+    started = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                **quiet)]
+    try:
+        started.append(subprocess.Popen([dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                         "--no-dashboard", "--local-directory", str(tmp_path / "work")], **quiet))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+            trims = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        assert list(trims.values()) == [None, None], trims
+        plain = load_paths([SAMPLE_ARTICLES], settings=_home(tmp_path, "plain"), progress=False)
+        done = subprocess.run([sys.executable, "-m", "graph_loader", "load", str(SAMPLE_ARTICLES), "--cluster",
+                               address, "--no-progress"], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "PORTERO_HOME": str(tmp_path / "cluster")})
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert f"Loaded {plain.articles_loaded} of {plain.articles_loaded} article file(s)" in done.stdout
+        assert (tmp_path / "cluster" / "graph.json").read_bytes() == (tmp_path / "plain" / "graph.json").read_bytes()
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.mark.slow
