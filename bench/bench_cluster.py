@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
+from bench_neo4j_load import empty_database  # noqa: E402
 
 from graph_loader import neo4j_server  # noqa: E402
 from graph_loader.bulk_load import bulk_load  # noqa: E402
@@ -145,14 +146,14 @@ def bench_bulk(corpus: Path, scratch: Path, repeat: int) -> None:
         nlp = load_nlp()
         for _ in range(repeat):
             driver = connect_neo4j(settings)
-            driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+            empty_database(driver, settings.neo4j_database)
             driver.close()
             plain, report = _timed(lambda: load_paths([corpus], to="neo4j", settings=settings, progress=False,
                                                       nlp=nlp))
             assert report.ok, report.failures[:3]
             nodes = report.total_nodes
             driver = connect_neo4j(settings)
-            driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+            empty_database(driver, settings.neo4j_database)
             driver.close()
             bulk, report = _timed(lambda: bulk_load([corpus], settings, progress=False, nlp=nlp))
             assert report.ok and report.total_nodes == nodes, (report.total_nodes, nodes)

@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .graph import add_extraction, new_graph
-from .loader import LoadError, LoadReport, connect_neo4j, merge_each
+from .graph import new_graph
+from .loader import LoadError, LoadReport, connect_neo4j, merge_all_into
 from .settings import Settings
 
 COUNT_NODES = "MATCH (n) RETURN count(n) AS c"
@@ -74,12 +74,7 @@ def _graph(articles: list, report: LoadReport, settings: Settings, progress: boo
                 raise LoadError(str(exc)) from None
         else:
             extract = None  # this machine's processes
-        each = merge_each(articles, report, settings, progress, nlp, extract, "a bulk import",
-                          lambda _article, ex: add_extraction(g, ex))
-        for article, merged in each:
-            if merged:
-                report.articles_loaded += 1
-                report.loaded.append(article.path or article.id)
+        merge_all_into(g, articles, report, settings, progress, nlp, extract, "a bulk import")
     return g
 
 

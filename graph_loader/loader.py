@@ -319,6 +319,19 @@ def merge_each(articles: list[Article], report: LoadReport, settings: Settings, 
             yield article, ex is not None and _merged(functools.partial(add, article), article, ex, report)
 
 
+def merge_all_into(g: nx.MultiDiGraph, articles: list[Article], report: LoadReport, settings: Settings,
+                   progress: bool, nlp: Any, extract: Extractor | None, where: str) -> None:
+    """Merge every article into the one graph ``g`` (:func:`merge_each`), counting those merged as loaded.
+
+    The embedded store and the bulk import both build one graph of the whole load this way.
+    """
+    for article, merged in merge_each(articles, report, settings, progress, nlp, extract, where,
+                                      lambda _article, ex: add_extraction(g, ex)):
+        if merged:
+            report.articles_loaded += 1
+            report.loaded.append(article.path or article.id)
+
+
 def _model(nlp: Any, settings: Settings) -> Any:
     if nlp is not None:
         return nlp
@@ -453,12 +466,7 @@ def _load_embedded(articles: list[Article], report: LoadReport, settings: Settin
         except StoreError as exc:
             raise LoadError(f"{exc} - it was left untouched; move it away to start a new store") from None
         old_nodes, old_edges = set(g.nodes), set(g.edges(keys=True))
-        each = merge_each(articles, report, settings, progress, nlp, extract, "the embedded store",
-                          lambda _article, ex: add_extraction(g, ex))
-        for article, merged in each:
-            if merged:
-                report.articles_loaded += 1
-                report.loaded.append(article.path or article.id)
+        merge_all_into(g, articles, report, settings, progress, nlp, extract, "the embedded store")
         if report.articles_loaded:
             try:
                 write_store(g, path)
