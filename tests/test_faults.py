@@ -6,6 +6,7 @@ load after re-running, the same counts as one sequential load, a readable page w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -16,6 +17,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import needs
 import pytest
@@ -298,6 +300,93 @@ def test_neo4j_killed_mid_load_then_reload_matches_clean_load(killable_neo4j, tm
     again = _load([str(folder)], env)
     assert sorted(again.stderr.splitlines()) == sorted(clean.stderr.splitlines())  # same files refused
     assert _counts(neo4j_driver, db) == expected
+
+
+# --- a commit whose reply never arrives --------------------------------------------------------------
+
+COMMIT = b"\x00\x02\xb0\x12\x00\x00"  # Bolt's COMMIT message in its chunk: size 2, an empty struct 0x12
+
+
+class _ReplyLost:
+    """A TCP proxy in front of Neo4j that lets everything through until the client commits a transaction
+    that merged something; it passes that COMMIT on, waits for the server's answer (so the commit has
+    landed), and then closes every connection and stops listening, so the answer never reaches the client."""
+
+    def __init__(self, target_port: int) -> None:
+        import socket
+
+        self.target_port, self.cut = target_port, threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.sockets: list = [self.server]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self.cut.is_set():
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sockets += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, source, sink, from_client: bool) -> None:
+        merged, tail = False, b""
+        try:
+            while data := source.recv(65536):
+                if self.cut.is_set():
+                    return
+                seen = tail + data
+                merged = merged or b"MERGE" in seen
+                if from_client and merged and COMMIT in seen:
+                    sink.sendall(data)
+                    sink.recv(1)  # the server's answer: the transaction is committed
+                    self.close()
+                    return
+                sink.sendall(data)
+                tail = seen[-8:]
+        except OSError:
+            return
+
+    def close(self) -> None:
+        self.cut.set()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+
+@pytest.mark.neo4j
+def test_a_commit_whose_reply_is_lost_names_its_articles_perhaps_written(neo4j_settings: Settings, neo4j_driver,
+                                                                        tmp_path: Path) -> None:
+    """The server commits, the connection drops before its reply: the articles are "perhaps written"
+    (they are in the database), never "not written"; the ones after them are not written."""
+    db = neo4j_settings.neo4j_database
+    folder = tmp_path / "articles"
+    _corpus(folder, 12, seed=5)
+    _empty(neo4j_driver, db)
+    proxy = _ReplyLost(urlsplit(neo4j_settings.neo4j_uri).port or 7687)
+    try:
+        # Transactions of about 4 articles, so the cut one is followed by articles never sent.
+        env = _cli_env(neo4j_settings, tmp_path / "home", NEO4J_URI=f"bolt://127.0.0.1:{proxy.port}",
+                       PORTERO_TRANSACTION_SIZE="150", PORTERO_MAX_RETRY_TIME="2")
+        done = subprocess.run([sys.executable, "-m", "graph_loader", "load", str(folder), "--to", "neo4j"],
+                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        proxy.close()
+    assert proxy.cut.is_set(), "the load never committed through the proxy"
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    perhaps = [line.split(": ")[1] for line in lines if ": perhaps written: " in line]
+    not_written = [line.split(": ")[1] for line in lines if ": not written: " in line]
+    assert perhaps and not_written, done.stderr[-3000:]
+    assert f"0 of 12 article(s) were written before, {len(perhaps)} more perhaps" in lines[-1], lines[-1]
+    held = neo4j_driver.execute_query("MATCH (a:Article) RETURN count(a) AS c", database_=db).records[0]["c"]
+    assert held == len(perhaps), (held, perhaps)  # they landed: "not written" would have been wrong
 
 
 # --- two loads at once ------------------------------------------------------------------------------
