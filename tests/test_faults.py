@@ -331,20 +331,23 @@ class _ReplyLost:
                 return
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             self.sockets += [client, upstream]
-            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+            answered = threading.Event()  # the server answered on this connection after the cut
+            threading.Thread(target=self._pipe, args=(client, upstream, answered, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, answered, False), daemon=True).start()
 
-    def _pipe(self, source, sink, from_client: bool) -> None:
+    def _pipe(self, source, sink, answered: threading.Event, from_client: bool) -> None:
         merged, tail = False, b""
         try:
             while data := source.recv(65536):
-                if self.cut.is_set():
+                if self.cut.is_set():  # nothing passes after the cut; the server's answer is noted
+                    answered.set()
                     return
                 seen = tail + data
                 merged = merged or b"MERGE" in seen
                 if from_client and merged and COMMIT in seen:
+                    self.cut.set()  # before the COMMIT goes on, so its answer cannot slip through
                     sink.sendall(data)
-                    sink.recv(1)  # the server's answer: the transaction is committed
+                    answered.wait(60)  # the transaction is committed
                     self.close()
                     return
                 sink.sendall(data)
