@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,16 @@ SHARED = ROOT.parent / "shared"
 SEED_ARTICLE = SHARED / "seed" / "portero-elpais-2025-08.txt"
 SEED_GOLD = SHARED / "eval" / "seed_gold.json"
 JARS_HOME = Path(os.environ.get("PORTERO_TEST_HOME") or os.environ.get("PORTERO_HOME") or ROOT / ".portero")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask a process the test started to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

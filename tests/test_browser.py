@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import needs
 import pytest
+from conftest import stop_process
 
 from graph_loader.graph import add_edge, add_node, new_graph
 from graph_loader.model import Evidence
@@ -122,12 +123,7 @@ def serve(store: Path, log_dir: Path, **extra_env: str) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import needs
 import pytest
-from conftest import SAMPLE_ARTICLES, free_port
+from conftest import SAMPLE_ARTICLES, free_port, stop_process
 
 from graph_loader import cli
 from graph_loader.loader import LoadError, load_paths
@@ -186,12 +186,7 @@ def test_a_scheduler_and_workers_started_by_dasks_own_commands_load_the_samples(
         assert (tmp_path / "cluster" / "graph.json").read_bytes() == (tmp_path / "plain" / "graph.json").read_bytes()
     finally:
         for process in reversed(started):
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 @pytest.mark.slow
