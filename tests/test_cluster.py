@@ -38,11 +38,16 @@ except ImportError:  # pragma: no cover
     distributed = None
 
 
+def _needs_dask() -> None:
+    """Skip here, fail under CI, when the ``cluster`` extra is not installed."""
+    if distributed is None:
+        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+
+
 @pytest.fixture(scope="module")
 def local2() -> Iterator:
     """One local Dask cluster of 2 worker processes for the module's loads (started once: ~2 s)."""
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from graph_loader.cluster import open_cluster
 
     with open_cluster("local:2", load_settings().spacy_model) as run:
@@ -85,8 +90,7 @@ def _same_as_plain(paths: list[Path], tmp_path: Path, cluster) -> tuple:
 
 
 def test_cluster_load_of_the_samples_writes_the_plain_store_byte_for_byte(tmp_path, monkeypatch, capsys):
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     plain = load_paths([SAMPLE_ARTICLES], settings=_home(tmp_path, "plain"), progress=False)
     # Through the command line, with the local cluster it starts and stops itself.
     monkeypatch.setenv("PORTERO_HOME", str(tmp_path / "cluster"))
@@ -99,8 +103,7 @@ def test_cluster_load_of_the_samples_writes_the_plain_store_byte_for_byte(tmp_pa
 
 
 def test_a_bad_cluster_address_is_one_line_and_the_store_is_kept(tmp_path, monkeypatch, capsys, sample_store):
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from graph_loader import cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")
@@ -138,8 +141,7 @@ def test_the_printed_worker_config_is_what_dask_reads_on_a_worker_machine(tmp_pa
     """``python -m graph_loader.cluster > ~/.config/dask/portero.yaml`` (docs/scale.md) sets what local:N sets."""
     import subprocess
 
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     printed = subprocess.run([sys.executable, "-m", "graph_loader.cluster"], capture_output=True, text=True,
                              check=True, cwd=ROOT).stdout
     (tmp_path / "portero.yaml").write_text(printed)
@@ -157,8 +159,7 @@ def test_a_scheduler_and_workers_started_by_dasks_own_commands_load_the_samples(
     host: ``dask scheduler``, ``dask worker`` with the printed configuration, ``portero load --cluster``."""
     import subprocess
 
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from distributed import Client
 
     config = tmp_path / "dask-config"
@@ -199,8 +200,7 @@ def test_cluster_load_of_500_synthetic_articles_writes_the_plain_store(synthetic
 
 @pytest.mark.slow
 def test_a_worker_killed_mid_load_has_its_articles_extracted_again(synthetic500, tmp_path):
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from graph_loader.cluster import open_cluster
 
     paths = sorted(synthetic500.glob("*.md"))[:240]
@@ -270,8 +270,7 @@ def test_cluster_load_of_500_synthetic_articles_into_neo4j_gives_the_same_graph(
 
 
 def test_an_address_that_answers_nothing_is_a_load_error_before_anything_is_read(tmp_path, monkeypatch):
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from graph_loader import cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
@@ -284,8 +283,7 @@ def test_an_address_that_answers_nothing_is_a_load_error_before_anything_is_read
 
 @pytest.mark.slow
 def test_articles_whose_worker_dies_twice_are_failures_named_in_the_summary(synthetic500, tmp_path):
-    if distributed is None:
-        needs.unavailable("Dask is not installed: pip install -e '.[cluster]'")
+    _needs_dask()
     from graph_loader.cluster import open_cluster
 
     paths = sorted(synthetic500.glob("*.md"))[:40]
