@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from graph_loader.render import build_network, vis_assets
-from graph_loader.view_positions import MIN_SCALE
+from graph_loader.view_positions import MIN_SCALE, opening_centre
 
 HERE = Path(__file__).resolve().parent
 NAME = "portero_graph"
@@ -64,11 +64,7 @@ def drawing(g: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *, he
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     options = json.loads(options) if isinstance(options, str) else options
     options["interaction"]["zoomView"] = True
-    centre = positions.get(focus[0]) if focus and focus[0] in positions else None
-    if centre is None and positions:
-        xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
-        centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-    centre = centre or (0.0, 0.0)
+    centre = opening_centre(positions, focus)
     n, m = g.number_of_nodes(), g.number_of_edges()
     return {"nodes": nodes, "edges": edges, "options": options, "height": int(height),
             "centre": {"x": centre[0], "y": centre[1]}, "minScale": MIN_SCALE,

@@ -29,15 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from .graph import new_graph
-from .loader import LoadError, LoadReport, connect_neo4j, merge_all_into
+from .loader import LoadError, LoadReport, connect_neo4j, extraction_on, merge_all_into
+from .neo4j_queries import COUNT_NODES, COUNT_RELATIONSHIPS
 from .settings import Settings
-
-COUNT_NODES = "MATCH (n) RETURN count(n) AS c"
-COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS c"
 
 
 def _count(driver: Any, cypher: str, database: str) -> int:
-    return driver.execute_query(cypher, database_=database).records[0]["c"]
+    return driver.execute_query(cypher, database_=database).records[0]["n"]
 
 
 def check_empty_local(settings: Settings) -> None:
@@ -64,16 +62,7 @@ def _graph(articles: list, report: LoadReport, settings: Settings, progress: boo
            cluster: Any) -> Any:
     """The articles merged into one graph, as ``portero load`` merges them (failures noted in ``report``)."""
     g = new_graph()
-    with contextlib.ExitStack() as stack:
-        if cluster:
-            from .cluster import ClusterError, extracting_on
-
-            try:
-                extract = stack.enter_context(extracting_on(cluster, settings.spacy_model, report.retried))
-            except ClusterError as exc:
-                raise LoadError(str(exc)) from None
-        else:
-            extract = None  # this machine's processes
+    with extraction_on(cluster, settings, report) as extract:
         merge_all_into(g, articles, report, settings, progress, nlp, extract, "a bulk import")
     return g
 

@@ -150,14 +150,15 @@ class ClusterRun:
         todo = iter(zip(keys, chunks, strict=True))
         futures = {}
 
-        def send(n: int) -> None:
-            for key, chunk in itertools.islice(todo, n):
-                futures[key] = self.client.submit(extract_chunk, chunk, self.model, key=key, pure=False,
-                                                  retries=0)
+        def send(n: int) -> list:
+            """Submit the next ``n`` tasks; their futures."""
+            sent = [self.client.submit(extract_chunk, chunk, self.model, key=key, pure=False, retries=0)
+                    for key, chunk in itertools.islice(todo, n)]
+            futures.update((fut.key, fut) for fut in sent)
+            return sent
 
-        send(ahead)
+        pending = as_completed(send(ahead))
         done: dict[str, list[Extraction | Exception]] = {}
-        pending = as_completed(list(futures.values()))
         nxt = 0
         try:
             for fut in pending:
@@ -165,10 +166,8 @@ class ClusterRun:
                 self.received += len(done[fut.key])
                 futures.pop(fut.key, None)
                 fut.release()
-                before = len(futures)
-                send(1)
-                for key in list(futures)[before:]:
-                    pending.add(futures[key])
+                for new in send(1):
+                    pending.add(new)
                 while nxt < len(keys) and keys[nxt] in done:  # the files' order, for the same graph
                     yield from zip(self._keys[keys[nxt]], done.pop(keys[nxt]), strict=True)
                     nxt += 1

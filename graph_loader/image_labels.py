@@ -62,8 +62,7 @@ def place_apart(fig: Any, ax: Any, pos: dict[str, tuple[float, float]], texts: d
         boxes = _boxes(fig, ax, pos, texts, radius_px)
         if overlaps(boxes, gap=GAP_PX / 2) == 0:
             break
-        # Damped pushes keep the picture close to its layout (the browser view favours speed instead).
-        apart = separate(boxes, gap=GAP_PX, damp=0.0)
+        apart = separate(boxes, gap=GAP_PX)
         inv = ax.transData.inverted()
         for n, (px, py) in apart.items():
             x, y = inv.transform((px, py))

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 
 GAP = 4.0  # space kept between two boxes
-DAMP = 0.0  # how much a box pushed by k others is slowed (k ** -damp): fastest undamped in the browser view
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def overlaps(boxes: Mapping[str, Box] | list[Box], gap: float = 0.0) -> int:
 
 
 def separate(boxes: Mapping[str, Box], pinned: frozenset[str] | set[str] = frozenset(), *,
-             gap: float = GAP, rounds: int = 2000, damp: float = DAMP) -> dict[str, tuple[float, float]]:
+             gap: float = GAP, rounds: int = 2000) -> dict[str, tuple[float, float]]:
     """New positions for the nodes of ``boxes`` such that no two boxes overlap (closer than ``gap``).
 
     Nodes in ``pinned`` keep their position; so do all nodes when nothing overlaps. A pair of pinned
@@ -106,11 +105,10 @@ def separate(boxes: Mapping[str, Box], pinned: frozenset[str] | set[str] = froze
         push = np.zeros_like(d)
         push[..., 0] = np.where(hit & axis_x, sign[..., 0] * over[..., 0] * share, 0.0)
         push[..., 1] = np.where(hit & ~axis_x, sign[..., 1] * over[..., 1] * share, 0.0)
-        # Several neighbours may push one box: their pushes add up, damped so that a crowded box does
-        # not overshoot; half a pixel more ends the slow approach to "just touching".
+        # Several neighbours may push one box: their pushes add up (undamped: the fewest rounds); half a
+        # pixel more ends the slow approach to "just touching".
         step = push.sum(axis=1)
-        crowd = np.maximum(hit.sum(axis=1), 1)[:, None]
-        xy += step / crowd ** damp + np.sign(step) * 0.5
+        xy += step + np.sign(step) * 0.5
         if r >= 200 and r % 50 == 0:
             # A box squeezed between pinned ones can be pushed back and forth for ever: shake it out
             # (seeded, so the result stays the same for the same input).

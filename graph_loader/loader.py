@@ -285,18 +285,28 @@ def load_paths(paths: Iterable[str | Path], to: str = "embedded", settings: Sett
     articles, failures = read_articles(paths, published)
     destination = str(settings.store_path) if to == "embedded" else settings.neo4j_uri
     report = LoadReport(to, destination, failures=failures)
-    if cluster:
-        from .cluster import ClusterError, extracting_on
+    # The cluster is reached before the store is read or Neo4j touched: a bad address costs nothing.
+    with extraction_on(cluster, settings, report) as extract:
+        load = _load_embedded if to == "embedded" else _load_neo4j
+        return load(articles, report, settings, progress, nlp, extract)
 
-        try:  # the cluster is reached before the store is read or Neo4j touched: a bad address costs nothing
-            with extracting_on(cluster, settings.spacy_model, report.retried) as extract:
-                load = _load_embedded if to == "embedded" else _load_neo4j
-                return load(articles, report, settings, progress, nlp, extract)
+
+@contextlib.contextmanager
+def extraction_on(cluster: Any, settings: Settings, report: LoadReport) -> Iterator[Extractor | None]:
+    """The extraction of a load: None (this machine's processes) without ``cluster``, else the cluster's
+    (see :func:`graph_loader.cluster.extracting_on`), whose articles run again are added to the report.
+    A cluster that cannot be used is a :class:`LoadError` in one line."""
+    if not cluster:
+        yield None
+        return
+    from .cluster import ClusterError, extracting_on
+
+    with contextlib.ExitStack() as stack:
+        try:
+            extract = stack.enter_context(extracting_on(cluster, settings.spacy_model, report.retried))
         except ClusterError as exc:
             raise LoadError(str(exc)) from None
-    if to == "embedded":
-        return _load_embedded(articles, report, settings, progress, nlp)
-    return _load_neo4j(articles, report, settings, progress, nlp)
+        yield extract
 
 
 def merge_each(articles: list[Article], report: LoadReport, settings: Settings, progress: bool, nlp: Any,
@@ -395,16 +405,15 @@ class TransactionGroup:
     >>> group.full, group.elements
     (False, 1)
     >>> group.add("b.md", Extraction(Article("article:b", "")))
-    >>> items, g = group.take()
-    >>> items, g.number_of_nodes(), group.full, group.items
-    (['a.md', 'b.md'], 2, False, [])
+    >>> items, exs, g = group.take()
+    >>> items, len(exs), g.number_of_nodes(), group.full, group.items
+    (['a.md', 'b.md'], 2, 2, False, [])
     """
 
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
         self.items: list[Any] = []
         self.extractions: list[Extraction] = []  # kept so that a group too large to write can be split
-        self.taken: list[Extraction] = []  # the extractions of the articles the last take() gave
         self.graph = new_graph()
         self.elements = 0  # nodes plus relationships; networkx would count the edges node by node
 
@@ -423,10 +432,9 @@ class TransactionGroup:
         self.items.append(item)
         self.extractions.append(ex)
 
-    def take(self) -> tuple[list[Any], nx.MultiDiGraph]:
-        """The group's items and graph; the group starts again empty (see :meth:`halves` for its extractions)."""
-        taken = self.items, self.graph
-        self.taken = self.extractions
+    def take(self) -> tuple[list[Any], list[Extraction], nx.MultiDiGraph]:
+        """The group's items, their extractions and its graph; the group starts again empty."""
+        taken = self.items, self.extractions, self.graph
         self.items, self.extractions, self.graph, self.elements = [], [], new_graph(), 0
         return taken
 
@@ -490,8 +498,7 @@ class _GroupWriter:
 
     def write(self, group: TransactionGroup) -> None:
         """Take the group's articles and write them."""
-        items, g = group.take()
-        self._send(group, items, group.taken, g)
+        self._send(group, *group.take())
 
     def _send(self, group: TransactionGroup, items: list[Article], exs: list[Extraction],
               g: nx.MultiDiGraph) -> None:

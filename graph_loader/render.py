@@ -133,13 +133,20 @@ def edge_hover(data: dict[str, Any], source_name: str, target_name: str) -> str:
     return "\n".join(x for x in lines if x)
 
 
-def node_size(degree: int) -> float:
-    """Size of a node drawn with an outside label: grows with the square root of its degree.
+def node_size(degree: int, focused: bool = False) -> float:
+    """Size of a node drawn with an outside label: grows with the square root of its degree; a focus is
+    drawn a third bigger.
 
-    >>> node_size(0), node_size(9), node_size(10_000)
-    (12.0, 24.0, 48.0)
+    >>> node_size(0), node_size(9), node_size(10_000), round(node_size(9, focused=True), 1)
+    (12.0, 24.0, 48.0, 32.4)
     """
-    return float(min(48.0, 12.0 + 4.0 * math.sqrt(max(degree, 0))))
+    return float(min(48.0, 12.0 + 4.0 * math.sqrt(max(degree, 0)))) * (1.35 if focused else 1.0)
+
+
+def label_font(focused: bool, inside: bool) -> int:
+    """Font size (canvas px) of a node's label, inside its shape or under its marker (before a big
+    physics-laid view's bump; :mod:`graph_loader.view_positions` sizes label boxes from it)."""
+    return (18 if focused else 15) if inside else (20 if focused else 16)
 
 
 def canvas_label(data: dict[str, Any], name: str) -> str:
@@ -169,8 +176,8 @@ def _text_colour(hex_colour: str) -> str:
     return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-# Shapes that draw their label inside; the others draw it underneath and take a size.
-_INSIDE = {"box", "ellipse", "database", "text", "circle"}
+# vis-network shapes that draw their label inside; the others draw it underneath and take a size.
+INSIDE_SHAPES = frozenset({"box", "ellipse", "database", "text", "circle"})
 
 
 def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *,
@@ -201,14 +208,14 @@ def build_network(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
                       "hover": {"background": colour, "border": "#111111"}},
             "borderWidth": 4 if focused else 1,
         }
-        if shape in _INSIDE:
+        if shape in INSIDE_SHAPES:
             opts["font"] = {"color": "#1a1a1a" if shape == "text" else _text_colour(colour),
-                            "size": (18 if focused else 15) + bump}
+                            "size": label_font(focused, inside=True) + bump}
             if shape == "text":
                 opts["font"]["background"] = "rgba(255,157,166,0.45)"
         else:
-            opts["size"] = node_size(subgraph.degree(nid)) * (1.35 if focused else 1.0)
-            opts["font"] = {"size": (20 if focused else 16) + bump, "strokeWidth": 4,
+            opts["size"] = node_size(subgraph.degree(nid), focused)
+            opts["font"] = {"size": label_font(focused, inside=False) + bump, "strokeWidth": 4,
                             "strokeColor": "#ffffff", "color": "#1f2933"}
         if focused:
             opts["font"]["bold"] = True
@@ -351,17 +358,13 @@ def to_pyvis_html(subgraph: nx.MultiDiGraph, ontology: Ontology | None = None, *
     border. ``title`` and ``caption`` are shown above and below the graph as text. With ``positions``
     the nodes are drawn there at once (no physics), see :func:`build_network`.
     """
-    from .view_positions import MIN_SCALE
+    from .view_positions import MIN_SCALE, opening_centre
 
     onto = ontology or load_ontology()
     vis_js, vis_css = vis_assets()
     net = build_network(subgraph, onto, height=height, focus=focus, positions=positions)
     focus_ids = [focus] if isinstance(focus, str) else list(focus or ())
-    centre = (0.0, 0.0)
-    if positions:  # a view too big for a readable zoom opens on its focus, or on its middle
-        xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
-        centre = positions.get(focus_ids[0]) if focus_ids and focus_ids[0] in positions else \
-            ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    centre = opening_centre(positions or {}, focus_ids)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     n, m = subgraph.number_of_nodes(), subgraph.number_of_edges()
     aria = f"Graph of {n} nodes and {m} relationships" + (f": {title}" if title else "")

@@ -29,17 +29,11 @@ from .layout import Point, place
 SEPARATE_UP_TO = 120  # views up to this many nodes get overlap-free labels (O(n^2) per round)
 CHAR_W = 0.6  # average glyph width in ems (Helvetica/Arial at vis-network's sizes; a little generous)
 LINE_H = 1.25  # line height in ems
-INSIDE = {"box", "ellipse", "database", "text", "circle"}  # shapes that draw their label inside
 # The Explore graph's size in CSS pixels: Streamlit's centred main column next to the sidebar, on a
 # 1400-pixel-wide window (measured in chromium); a wider window shows more around the same picture.
 VIEW_W, VIEW_H = 860.0, 620.0
 MIN_SCALE = 0.75  # the least zoom a view opens with: 15 px letters stay 11 px on screen
 DENSITY = 0.45  # the part of a view's area its nodes and labels may cover
-
-
-def label_font(focused: bool, inside: bool) -> int:
-    """Font size (canvas px) of a node's label."""
-    return (18 if focused else 15) if inside else (20 if focused else 16)
 
 
 def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | None = None,
@@ -49,7 +43,7 @@ def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | Non
     ``label``, ``size`` and ``shape`` default to what :mod:`graph_loader.render` draws.
     """
     from .ontology import load_ontology
-    from .render import canvas_label, display_label, node_size
+    from .render import INSIDE_SHAPES, canvas_label, display_label, label_font, node_size
 
     d = g.nodes[n]
     if shape is None:
@@ -57,7 +51,7 @@ def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | Non
         shape = spec.shape if spec else "dot"
     text = label if label is not None else canvas_label(d, str(d.get("name") or n))
     lines = text.split("\n") or [""]
-    inside = shape in INSIDE
+    inside = shape in INSIDE_SHAPES
     font = label_font(focused, inside)
     w = max(len(x) for x in lines) * font * CHAR_W
     h = len(lines) * font * LINE_H
@@ -69,7 +63,7 @@ def node_box(g: nx.Graph, n: str, *, label: str | None = None, size: float | Non
         return Box(0.0, 0.0, max(w, h) + 14, max(w, h) + 14)
     if inside:
         return Box(0.0, 0.0, w + 14, h + 12)
-    r = size if size is not None else node_size(g.degree(n)) * (1.35 if focused else 1.0)
+    r = size if size is not None else node_size(g.degree(n), focused)
     # The label hangs under the marker: the box runs from the marker's top to the label's bottom.
     total = 2 * r + 4 + h
     return Box(0.0, 0.0, max(w, 2 * r), total, 0.0, total / 2 - r)
@@ -88,6 +82,20 @@ def positions(g: nx.Graph, fixed: Mapping[str, Point] | None = None, *,
         roomy = make_room(boxes, DENSITY, VIEW_W / VIEW_H)
         boxes = {n: b.moved_to(*roomy[n]) for n, b in boxes.items()}
     return separate(boxes, keep)
+
+
+def opening_centre(pos: Mapping[str, Point], focus: list[str] | None = None) -> Point:
+    """Where a view too big for a readable zoom opens: on its first focus, else the middle of its nodes.
+
+    >>> opening_centre({"a": (0.0, 0.0), "b": (100.0, 40.0)}), opening_centre({"a": (5.0, 6.0)}, ["a"])
+    ((50.0, 20.0), (5.0, 6.0))
+    """
+    if focus and focus[0] in pos:
+        return pos[focus[0]]
+    if not pos:
+        return (0.0, 0.0)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
 
 
 def readable_count(sizes: list[Box], width: float = VIEW_W, height: float = VIEW_H,

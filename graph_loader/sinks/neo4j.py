@@ -293,12 +293,9 @@ def _commit_retrying(session: Any, statements: list[Statement], retry_time: floa
                 stats = _run_statements(tx, statements)
                 tx.commit()
                 return stats
-        except Neo4jError as exc:
-            if exc.code == _OUT_OF_MEMORY:
+        except (Neo4jError, DriverError) as exc:
+            if isinstance(exc, Neo4jError) and exc.code == _OUT_OF_MEMORY:
                 raise TransactionTooLarge(exc.message or str(exc)) from None
-            if not exc.is_retryable() or time.monotonic() + pause > deadline:
-                raise
-        except DriverError as exc:
             if not exc.is_retryable() or time.monotonic() + pause > deadline:
                 raise
         time.sleep(pause)
