@@ -12,6 +12,7 @@ with, as CI's, else the clone's ``.portero``) and every test server uses them fr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -60,6 +61,23 @@ def share_jars(home: Path) -> None:
     if not link.exists():
         home.mkdir(parents=True, exist_ok=True)
         link.symlink_to(built, target_is_directory=True)
+
+
+@contextlib.contextmanager
+def private_neo4j(settings: Settings) -> Iterator[Settings]:
+    """A local Neo4j of the test's own at ``settings`` (its home sharing the built jars), stopped on
+    leaving; when it cannot start, skip here and fail under CI (:mod:`needs`)."""
+    from graph_loader import neo4j_server
+
+    try:
+        share_jars(settings.home)
+        neo4j_server.start(settings)
+    except Exception as exc:  # the reason is what a user needs to see
+        needs.unavailable(f"the local Neo4j did not start: {exc}")
+    try:
+        yield settings
+    finally:
+        neo4j_server.stop(settings)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import needs
@@ -171,10 +172,18 @@ def _foreign(urls: list[str]) -> list[str]:
     return out
 
 
-def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+def _watched_page(browser, width: int, height: int) -> tuple[Any, list[str], list[str]]:
+    """A new page of ``width`` x ``height``, with the URLs it requests and the dialogs it opened (dismissed)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     requests: list[str] = []
+    dialogs: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return page, requests, dialogs
+
+
+def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
+    page, requests, _dialogs = _watched_page(browser, 1400, 1000)
     try:
         page.goto(app_url)
         page.get_by_role("heading", name="Explore the graph").wait_for(timeout=60_000)
@@ -210,9 +219,7 @@ def test_search_focus_and_actor_page_in_chromium(browser, app_url, tmp_path):
 def test_click_focuses_double_click_opens_the_actor_and_the_url_keeps_the_view(browser, app_url, tmp_path):
     """A click on a node in the graph focuses the view on it (kept in the URL, so a reload shows the same
     view, and nodes already drawn keep their place); a double click opens its Actor page."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+    page, requests, _dialogs = _watched_page(browser, 1400, 1000)
     target = "person:claudia-sheinbaum"
     try:
         page.goto(app_url)
@@ -257,9 +264,7 @@ def test_click_focuses_double_click_opens_the_actor_and_the_url_keeps_the_view(b
 
 
 def test_classroom_link_shows_only_the_graph(browser, app_url, tmp_path):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+    page, requests, _dialogs = _watched_page(browser, 1200, 900)
     try:
         page.goto(f"{app_url}/?classroom=1&focus=person:claudia-sheinbaum&hops=2")
         frame = _graph_frame(page, must_have="person:claudia-sheinbaum")
@@ -274,9 +279,7 @@ def test_classroom_link_shows_only_the_graph(browser, app_url, tmp_path):
 
 def test_a_shared_link_is_the_first_request_to_a_fresh_server(browser, sample_store, tmp_path):
     """Before any session has run the router, Streamlit would have run a page script without the router."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+    page, requests, _dialogs = _watched_page(browser, 1400, 1000)
     try:
         with serve(sample_store, tmp_path) as url:
             page.goto(f"{url}/actor?id=person:claudia-sheinbaum")
@@ -304,11 +307,7 @@ def test_hostile_names_are_text_in_the_explore_graph(browser, tmp_path):
     add_edge(g, "person:x", "LEADS", "agency:y", evidence=ev)
     store = tmp_path / "hostile.json"
     write_store(g, store)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    dialogs: list[str] = []
-    requests: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: requests.append(r.url))
+    page, requests, dialogs = _watched_page(browser, 1400, 1000)
     try:
         with serve(store, tmp_path) as url:
             page.goto(f"{url}/?focus=person:x")
@@ -336,11 +335,7 @@ def test_hostile_names_are_text_in_the_browser(browser, tmp_path):
     path = tmp_path / "hostile.html"
     path.write_text(to_pyvis_html(g, title=HOSTILE, caption=HOSTILE, focus="person:x"), encoding="utf-8")
 
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
-    dialogs: list[str] = []
-    requests: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("request", lambda r: requests.append(r.url))
+    page, requests, dialogs = _watched_page(browser, 1000, 800)
     try:
         page.goto(path.as_uri())
         page.wait_for_selector("body[data-stabilized='1']", timeout=30_000)

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import needs
 import pytest
-from conftest import SAMPLE_ARTICLES, free_port, share_jars
+from conftest import SAMPLE_ARTICLES, free_port, private_neo4j
 
-from graph_loader import cli, neo4j_server
+from graph_loader import cli
 from graph_loader.bulk_load import bulk_load
 from graph_loader.loader import LoadError, connect_neo4j, load_paths
-from graph_loader.neo4j_server import Neo4jServerError
 from graph_loader.settings import Settings, load_settings
 
 
@@ -35,16 +34,8 @@ def fresh_server(tmp_path: Path) -> Iterator[Settings]:
     """A new, empty local server of its own (``--bulk`` stops and restarts it)."""
     needs.java()
     home = tmp_path / "home"
-    settings = _settings(home, free_port())
-    try:
-        share_jars(home)
-        neo4j_server.start(settings)
-    except Neo4jServerError as exc:
-        needs.unavailable(f"the local Neo4j did not start: {exc}")
-    try:
+    with private_neo4j(_settings(home, free_port())) as settings:
         yield settings
-    finally:
-        neo4j_server.stop(settings)
 
 
 def _graph(settings: Settings) -> tuple[set[str], Counter, Counter, set[str]]:

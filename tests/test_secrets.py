@@ -14,9 +14,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import needs
 import pytest
-from conftest import free_port, share_jars
+from conftest import free_port, private_neo4j
 
 from graph_loader.settings import Settings, load_settings
 
@@ -30,23 +29,14 @@ pytestmark = pytest.mark.neo4j
 @pytest.fixture(scope="module")
 def secret_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Environment of a local Neo4j that requires :data:`SECRET`; the server is stopped afterwards."""
-    from graph_loader import neo4j_server
 
     home = tmp_path_factory.mktemp("secret-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "PORTERO_"))}
     port = os.environ.get("PORTERO_TEST_SECRET_NEO4J_PORT") or str(free_port())
     env.update({"PORTERO_HOME": str(home), "PORTERO_NEO4J_PORT": port, "NEO4J_PASSWORD": SECRET,
                 "PORTERO_NEO4J_DATA": str(home / "neo4j"), "PYTHONPATH": str(ROOT)})
-    settings = load_settings(env)
-    try:
-        share_jars(home)
-        neo4j_server.start(settings)
-    except Exception as exc:
-        needs.unavailable(f"the local Neo4j did not start: {exc}")
-    try:
+    with private_neo4j(load_settings(env)):
         yield env
-    finally:
-        neo4j_server.stop(settings)
 
 
 def _settings(env: dict[str, str]) -> Settings:
